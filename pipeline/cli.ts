@@ -1,0 +1,176 @@
+/**
+ * The `onnxline` command line: parses arguments with commander, then calls a stage, the
+ * pipeline, the exporter or the server. Errors print as one line naming what to do.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { recipes, getRecipe } from '../models/index.ts';
+import { BACKEND_CHOICES, type BackendChoice } from './train/backend.ts';
+import { runPipeline, StageNotAvailableError } from './runner/run-pipeline.ts';
+import { resolveConfig } from './runner/resolve-config.ts';
+import { STAGE_NAMES, type RunOptions, type StageName } from './runner/stage.ts';
+import { stages, notYetAvailable } from './stages/index.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0 (got "${v}")`);
+    return n;
+  };
+}
+
+function parseStages(v: string): StageName[] {
+  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(STAGE_NAMES as readonly string[]).includes(n)) throw new InvalidArgumentError(`unknown stage "${n}"; stages are ${STAGE_NAMES.join(', ')}`);
+  }
+  return names as StageName[];
+}
+
+interface CommonOpts {
+  epochs?: number;
+  backend: BackendChoice;
+  seed: number;
+  force?: boolean;
+  runs: string;
+  repository: string;
+  trainLimit?: number;
+  opset: number;
+  optimize: boolean;
+  progress: boolean;
+}
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--epochs <n>', 'override the recipe\'s number of epochs', positiveInt('--epochs'))
+    .addOption(new Option('--backend <name>', 'training backend').choices(BACKEND_CHOICES).default('auto'))
+    .option('--seed <n>', 'seed for the data split, initialisation, shuffling and augmentation', positiveInt('--seed'), 42)
+    .option('--force', 'rerun stages even when their inputs and config are unchanged')
+    .option('--train-limit <n>', 'train on at most n samples (smoke runs)', positiveInt('--train-limit'))
+    .option('--opset <n>', 'ONNX opset for export (13–17)', positiveInt('--opset'), 17)
+    .option('--no-optimize', 'export without graph optimizations')
+    .option('--no-progress', 'no live progress bars')
+    .option('--runs <dir>', 'where run directories go', 'runs')
+    .option('--repository <dir>', 'the model repository that publish writes to', 'model-repository');
+}
+
+function runOptions(o: CommonOpts): RunOptions {
+  return {
+    ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+    ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
+    seed: o.seed,
+    backend: o.backend,
+    force: !!o.force,
+    runsRoot: resolve(o.runs),
+    repositoryRoot: resolve(o.repository),
+    opset: o.opset,
+    optimize: o.optimize,
+    progress: o.progress && !!process.stderr.isTTY,
+    log: (line) => console.log(line),
+  };
+}
+
+async function runStages(recipeName: string, names: StageName[], o: CommonOpts): Promise<void> {
+  const recipe = getRecipe(recipeName);
+  const missing = names.find((n) => !stages.has(n));
+  if (missing) {
+    throw new StageNotAvailableError(`stage "${missing}" is not available yet: ${notYetAvailable[missing] ?? 'not implemented'} has not landed. Run the stages before it with --stages ${names.filter((n) => stages.has(n)).join(',') || 'data,train'}.`);
+  }
+  const options = runOptions(o);
+  const config = resolveConfig(recipe, options);
+  const result = await runPipeline(recipe, config, names, stages, options);
+  console.log(`run directory: ${result.runDir} (ran: ${result.ran.join(', ') || 'nothing'}; skipped: ${result.skipped.join(', ') || 'nothing'})`);
+}
+
+/** Builds the commander program (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command('onnxline')
+    .description('Train small vision and sequence models with TensorFlow.js, export them to ONNX, prove parity, and serve them.')
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('models')
+    .description('list the recipes of the model zoo')
+    .action(() => {
+      const width = Math.max(...[...recipes.keys()].map((k) => k.length));
+      for (const r of recipes.values()) console.log(`${r.name.padEnd(width)}  ${r.summary}`);
+    });
+
+  addRunOptions(
+    program
+      .command('pipeline')
+      .description('run the stages of a recipe in order, skipping those that are up to date')
+      .argument('<recipe>', 'recipe name (see `onnxline models`)')
+      .option('--stages <list>', `comma-separated subset of ${STAGE_NAMES.join(',')}`, parseStages),
+  ).action(async (recipe: string, o: CommonOpts & { stages?: StageName[] }) => {
+    const wanted = o.stages ?? STAGE_NAMES.filter((s) => stages.has(s));
+    if (!o.stages) {
+      const absent = STAGE_NAMES.filter((s) => !stages.has(s));
+      if (absent.length) console.log(`pipeline: ${absent.join(', ')} not available yet (${absent.map((s) => notYetAvailable[s]).join('; ')}); running ${wanted.join(', ')}`);
+    }
+    await runStages(recipe, wanted, o);
+  });
+
+  for (const name of STAGE_NAMES) {
+    const cmd = program.command(name);
+    if (name === 'export') {
+      cmd
+        .description('export a recipe\'s trained model, or any tfjs LayersModel (path/to/model.json), to ONNX')
+        .argument('<recipe|model.json>', 'a recipe name, or the path of a tfjs LayersModel model.json')
+        .option('-o, --out <file>', 'output .onnx path (with a model.json argument)')
+        .option('--nchw-input', 'make image inputs NCHW instead of the tfjs NHWC');
+    } else {
+      cmd.description(`run the ${name} stage of a recipe (and nothing else)`).argument('<recipe>', 'recipe name');
+    }
+    addRunOptions(cmd).action(async (target: string, o: CommonOpts & { out?: string; nchwInput?: boolean }) => {
+      if (name === 'export' && (target.endsWith('.json') || existsSync(target))) {
+        const { runExportCommand } = await import('./export/cli-entry.ts');
+        const out = o.out ?? target.replace(/(model)?\.json$/, '') + (target.endsWith('model.json') ? 'model.onnx' : '.onnx');
+        console.log(await runExportCommand(target, { out, opset: o.opset, optimize: o.optimize, nchwInput: !!o.nchwInput }));
+        return;
+      }
+      await runStages(target, [name], o);
+    });
+  }
+
+  program
+    .command('serve')
+    .description('serve the published models over HTTP (KServe v2)')
+    .action(() => {
+      throw new StageNotAvailableError('`onnxline serve` is not available yet: the inference server comes with issue #5.');
+    });
+
+  program
+    .command('report')
+    .description('write REPORT.md comparing the zoo\'s results with the studies')
+    .action(() => {
+      throw new StageNotAvailableError('`onnxline report` is not available yet: it comes with the model zoo (issue #7).');
+    });
+
+  addRunOptions(
+    program.command('start').description('what `npm start` runs: the default pipeline (digits), then the server once it exists'),
+  ).action(async (o: CommonOpts) => {
+    const available = STAGE_NAMES.filter((s) => stages.has(s));
+    await runStages('digits', available, o);
+    console.log('start: the inference server is not available yet (issue #5); the trained model is in the run directory above.');
+  });
+
+  return program;
+}
+
+/** Runs the command line in `argv`; sets a non-zero exit code on error instead of throwing. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    const e = err as Error;
+    console.error(`onnxline: ${e instanceof StageNotAvailableError ? '' : 'error: '}${e.message}`);
+    if (process.env.ONNXLINE_DEBUG) console.error(e.stack);
+    process.exitCode = 1;
+  }
+}
+

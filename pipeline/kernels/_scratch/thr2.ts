@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { fileURLToPath } from 'node:url';
+const workerFile = fileURLToPath(new URL('./worker.cjs', import.meta.url));
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+console.log('flag', await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'), 'simd', await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+wasm.setThreadsCount(2);
+const orig = URL.createObjectURL;
+URL.createObjectURL = ((b: Blob) => { console.log('createObjectURL', b.type); return b.type === 'application/javascript' ? workerFile : orig(b); }) as typeof URL.createObjectURL;
+const ok = await tf.setBackend('wasm');
+URL.createObjectURL = orig;
+const be = tf.backend() as unknown as { wasm: Record<string, unknown> };
+console.log('ok', ok, 'threads', wasm.getThreadsCount(), 'PThread' in be.wasm, Object.keys(be.wasm).filter(k => /thread|PThread/i.test(k)));

@@ -1,0 +1,133 @@
+/**
+ * im2col / col2im for NHWC convolutions on the wasm heap, the data movement half of expressing
+ * convolution gradients as one XNNPACK matrix multiply.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import { dispose, f32, runWasm, type BackendWasm } from './util.ts';
+
+/** The geometry im2col needs; a subset of tfjs's Conv2DInfo, always NHWC. */
+export interface ConvGeometry {
+  batchSize: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Reads the fields im2col needs out of a tfjs Conv2DInfo. */
+export function geometryOf(ci: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    batchSize: ci.batchSize,
+    inHeight: ci.inHeight,
+    inWidth: ci.inWidth,
+    inChannels: ci.inChannels,
+    outHeight: ci.outHeight,
+    outWidth: ci.outWidth,
+    filterHeight: ci.filterHeight,
+    filterWidth: ci.filterWidth,
+    strideHeight: ci.strideHeight,
+    strideWidth: ci.strideWidth,
+    dilationHeight: ci.dilationHeight,
+    dilationWidth: ci.dilationWidth,
+    padTop: ci.padInfo.top,
+    padLeft: ci.padInfo.left,
+  };
+}
+
+/** First and one-past-last output column whose input column `ow*sw + off` lies inside [0, W). */
+function validRange(n: number, stride: number, off: number, size: number): [number, number] {
+  let lo = 0;
+  while (lo < n && lo * stride + off < 0) lo++;
+  let hi = n;
+  while (hi > lo && (hi - 1) * stride + off >= size) hi--;
+  return [lo, hi];
+}
+
+/**
+ * Transposed patch matrix of an NHWC float32 input: a new [KH*KW*C, B*OH*OW] tensor whose row
+ * (kh, kw, c) holds, for every output position (b, oh, ow), the input value that filter tap
+ * (kh, kw) reads on channel c there (0 where it falls in padding). Row order matches the
+ * flattening of a [KH, KW, C, *] filter, so `cols @ dy2d` is the filter gradient.
+ */
+export function im2colT(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
+  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = g;
+  const M = B * OH * OW;
+  // Channel-major copy of x ([C, B, H, W]) so each patch row is read contiguously.
+  const xT = C === 1 ? x : runWasm('Transpose', backend, { x }, { perm: [3, 0, 1, 2] });
+  const cols = backend.makeOutput([KH * KW * C, M], 'float32');
+  const xv = f32(backend, xT);
+  const cv = f32(backend, cols);
+  let dst = 0;
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      const colOff = kw * dw - g.padLeft;
+      const [owLo, owHi] = validRange(OW, sw, colOff, W);
+      for (let c = 0; c < C; c++) {
+        for (let b = 0; b < B; b++) {
+          const plane = (c * B + b) * H;
+          for (let oh = 0; oh < OH; oh++) {
+            const ih = oh * sh + kh * dh - g.padTop;
+            if (ih < 0 || ih >= H) {
+              cv.fill(0, dst, dst + OW);
+              dst += OW;
+              continue;
+            }
+            const src = (plane + ih) * W + colOff;
+            let ow = 0;
+            for (; ow < owLo; ow++) cv[dst++] = 0;
+            if (sw === 1) for (; ow < owHi; ow++) cv[dst++] = xv[src + ow];
+            else for (; ow < owHi; ow++) cv[dst++] = xv[src + ow * sw];
+            for (; ow < OW; ow++) cv[dst++] = 0;
+          }
+        }
+      }
+    }
+  }
+  if (xT !== x) dispose(backend, xT);
+  return cols;
+}
+
+/**
+ * Inverse of an (untransposed) im2col: given `cols` [B*OH*OW, KH*KW*C] (row = output position,
+ * column = (kh, kw, c)), returns a new NHWC [B, H, W, C] tensor where every input element is the
+ * sum of the columns that read it. This is the input gradient when cols = dy2d @ filter2d^T.
+ */
+export function col2im(backend: BackendWasm, cols: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
+  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = g;
+  const dx = backend.makeOutput([B, H, W, C], 'float32');
+  const cv = f32(backend, cols);
+  const dv = f32(backend, dx);
+  dv.fill(0);
+  const K = KH * KW * C;
+  let row = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++, row += K) {
+        for (let kh = 0; kh < KH; kh++) {
+          const ih = oh * sh + kh * dh - g.padTop;
+          if (ih < 0 || ih >= H) continue;
+          const rowBase = (b * H + ih) * W;
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = ow * sw + kw * dw - g.padLeft;
+            if (iw < 0 || iw >= W) continue;
+            let d = (rowBase + iw) * C;
+            let s = row + (kh * KW + kw) * C;
+            for (let c = 0; c < C; c++) dv[d++] += cv[s++];
+          }
+        }
+      }
+    }
+  }
+  return dx;
+}

@@ -1,0 +1,15 @@
+/** The stages onnxline has, by name. A stage a later issue builds is absent here and reported as not available. */
+import type { Stage, StageName } from '../runner/stage.ts';
+import { dataStage } from './data.ts';
+import { trainStage } from './train.ts';
+
+export const stages: ReadonlyMap<StageName, Stage> = new Map<StageName, Stage>(
+  [dataStage, trainStage].map((s) => [s.name, s]),
+);
+
+/** Why a stage isn't available yet (the issue that builds it). */
+export const notYetAvailable: Partial<Record<StageName, string>> = {
+  export: 'the exporter (issue #4)',
+  validate: 'the validate stage (issue #4)',
+  publish: 'the publish stage, which comes with the inference server (issue #5)',
+};

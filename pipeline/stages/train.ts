@@ -1,0 +1,97 @@
+/**
+ * The `train` stage: picks the backend, trains the recipe's model on the data stage's split with
+ * per-epoch checkpoints (resumable), saves the LayersModel, and evaluates it on the test split.
+ */
+import { rm, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { selectBackend } from '../train/backend.ts';
+import { trainModel } from '../train/loop.ts';
+import { classificationReport, predictClasses } from '../train/evaluate.ts';
+import { saveLayersModel } from '../tfjs/model-io.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../runner/atomic.ts';
+import { hashJson } from '../runner/hash.ts';
+import { trainingCurvesPng } from '../charts/training-curves.ts';
+import { confusionMatrixPng } from '../charts/confusion-matrix.ts';
+import { withSeededMathRandom, deriveSeed } from '../train/seeded-random.ts';
+import { subset } from '../data/imageset.ts';
+import type { Stage } from '../runner/stage.ts';
+import { DATASET_FILE, readDatasetFile } from './data.ts';
+
+export const MODEL_DIR = 'train/model';
+export const MODEL_JSON = 'train/model/model.json';
+
+export const trainStage: Stage = {
+  name: 'train',
+  description: 'train the model with TensorFlow.js',
+  inputs: () => [DATASET_FILE],
+  outputs: () => [MODEL_DIR, 'train/history.json', 'train/evaluation.json', 'train/curves.png', 'train/confusion.png'],
+  configSlice: (c) => ({ train: c.train, arch: c.architectureHash, limit: c.trainLimit, seed: c.seed, backend: c.backend, labels: c.labels }),
+  async run(ctx) {
+    const { recipe, config, log } = ctx;
+    const backend = await selectBackend(config.backend, log);
+    log(`train: backend ${backend.name} — ${backend.detail}`);
+    ctx.manifest.backend = { name: backend.name, detail: backend.detail, skipped: backend.skipped };
+
+    const data = await readDatasetFile(ctx.path(DATASET_FILE));
+    const train = config.trainLimit ? subset(data.train, Array.from({ length: Math.min(config.trainLimit, data.train.count) }, (_, i) => i)) : data.train;
+    log(`train: ${train.count} training / ${data.validation.count} validation / ${data.test.count} test samples (${data.source})`);
+
+    // Resume only from a checkpoint made for exactly this config and these inputs.
+    const checkpointDir = ctx.path('train/checkpoint');
+    const keyPath = ctx.path('train/checkpoint-key.json');
+    const record = ctx.manifest.stages.train!;
+    const key = hashJson({ config: record.configHash, inputs: record.inputs });
+    const keyMatches = existsSync(keyPath) && (JSON.parse(await readFile(keyPath, 'utf8')) as { key: string }).key === key;
+    if (!keyMatches || ctx.options.force) {
+      await rm(checkpointDir, { recursive: true, force: true });
+      await writeJsonAtomic(keyPath, { key });
+    }
+
+    const model = await withSeededMathRandom(deriveSeed(config.seed, 'init'), () => recipe.build());
+    const params = model.countParams();
+    log(`train: ${recipe.name} has ${params.toLocaleString('en-US')} parameters`);
+    const result = await trainModel({
+      model,
+      train,
+      validation: data.validation,
+      numClasses: recipe.labels.length,
+      config: config.train,
+      seed: config.seed,
+      checkpointDir,
+      log,
+      ...(ctx.options.progress !== undefined ? { progress: ctx.options.progress } : {}),
+    });
+
+    await saveLayersModel(model, ctx.path(MODEL_DIR));
+    await writeJsonAtomic(ctx.path('train/history.json'), { bestEpoch: result.bestEpoch + 1, history: result.history });
+    await writeFileAtomic(ctx.path('train/curves.png'), trainingCurvesPng(`${recipe.name} — training curves (${backend.name})`, result.history, result.bestEpoch));
+
+    const predicted = predictClasses(model, data.test);
+    const evaluation = classificationReport('test', recipe.labels, data.test.labels, predicted);
+    await writeJsonAtomic(ctx.path('train/evaluation.json'), evaluation);
+    await writeFileAtomic(
+      ctx.path('train/confusion.png'),
+      confusionMatrixPng(`${recipe.name} — test split, ${evaluation.count} samples, accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`, recipe.labels, evaluation.confusion),
+    );
+    model.dispose();
+    await rm(checkpointDir, { recursive: true, force: true });
+
+    const target = recipe.targets?.testAccuracy;
+    const verdict = target === undefined ? '' : evaluation.accuracy >= target ? ` (target ≥ ${(target * 100).toFixed(1)}%: met)` : ` (target ≥ ${(target * 100).toFixed(1)}%: NOT met)`;
+    log(`train: test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% on ${evaluation.count} held-out samples${verdict}; backend ${backend.name}`);
+    const last = result.history[result.history.length - 1];
+    return {
+      backend: backend.name,
+      params,
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch + 1,
+      stoppedEarly: result.stoppedEarly,
+      resumedFromEpoch: result.resumedFromEpoch,
+      trainSeconds: Math.round(result.trainSeconds * 10) / 10,
+      samplesPerSec: last ? Math.round(last.samplesPerSec) : null,
+      valAccuracy: result.history[result.bestEpoch]?.valAcc ?? null,
+      testAccuracy: evaluation.accuracy,
+      testCount: evaluation.count,
+    };
+  },
+};

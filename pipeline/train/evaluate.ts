@@ -1,0 +1,49 @@
+/** Classification metrics on a held-out set: accuracy, per-class accuracy and the confusion matrix. */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { ImageSet } from '../data/types.ts';
+import { defaultToFloat } from './loop.ts';
+
+export interface Evaluation {
+  split: string;
+  count: number;
+  accuracy: number;
+  perClassAccuracy: Record<string, number>;
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+  labels: string[];
+}
+
+/** Predicted class per sample (argmax of the model's output), batch by batch. */
+export function predictClasses(model: tfl.LayersModel, set: ImageSet, toFloat = defaultToFloat, batchSize = 256): Int32Array {
+  const [h, w, c] = set.shape;
+  const size = h * w * c;
+  const out = new Int32Array(set.count);
+  for (let s = 0; s < set.count; s += batchSize) {
+    const e = Math.min(set.count, s + batchSize);
+    const xs = new Float32Array((e - s) * size);
+    toFloat(set.pixels.subarray(s * size, e * size), xs);
+    const pred = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(xs, [e - s, h, w, c])) as tf.Tensor, 1).dataSync());
+    out.set(pred as Int32Array, s);
+  }
+  return out;
+}
+
+/** Accuracy, per-class accuracy and confusion matrix of predictions against true labels. */
+export function classificationReport(split: string, labels: string[], truth: Int32Array, predicted: Int32Array): Evaluation {
+  const k = labels.length;
+  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  let correct = 0;
+  for (let i = 0; i < truth.length; i++) {
+    confusion[truth[i]!]![predicted[i]!]!++;
+    if (truth[i] === predicted[i]) correct++;
+  }
+  const perClassAccuracy = Object.fromEntries(
+    labels.map((l, i) => {
+      const row = confusion[i]!;
+      const total = row.reduce((a, b) => a + b, 0);
+      return [l, total ? row[i]! / total : Number.NaN];
+    }),
+  );
+  return { split, count: truth.length, accuracy: truth.length ? correct / truth.length : Number.NaN, perClassAccuracy, confusion, labels };
+}

@@ -1,0 +1,176 @@
+/**
+ * The training loop: seeded shuffling and augmentation, a progress bar per epoch, validation,
+ * ReduceLROnPlateau, early stopping, best-weights restore and per-epoch checkpoints with resume.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '../tfjs/setup.ts';
+import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { TrainConfig } from '../recipe.ts';
+import type { ImageSet } from '../data/types.ts';
+import { augmentBatch } from './augment.ts';
+import { initialPlateauState, onEpochEnd } from './callbacks.ts';
+import { hasCheckpoint, loadCheckpoint, modelWeights, restoreWeights, saveCheckpoint, type LoopState } from './checkpoint.ts';
+import type { EpochRecord } from './history.ts';
+import { getLearningRate, makeOptimizer, setLearningRate, withGradientClipping } from './optimizer.ts';
+import { epochProgress } from './progress.ts';
+import { deriveSeed, mulberry32, shuffledIndices, withSeededMathRandom } from './seeded-random.ts';
+
+export interface TrainOptions {
+  model: tfl.LayersModel;
+  train: ImageSet;
+  validation: ImageSet;
+  numClasses: number;
+  config: TrainConfig;
+  seed: number;
+  /** Where per-epoch checkpoints live; an existing complete checkpoint there is resumed from. */
+  checkpointDir?: string;
+  /** Pixel transform applied to every batch before augmentation (scaling, polarity). */
+  toFloat?: (pixels: Uint8Array, out: Float32Array) => void;
+  log?: (line: string) => void;
+  /** Show a live progress bar (default: when stderr is a TTY). */
+  progress?: boolean;
+}
+
+export interface TrainResult {
+  history: EpochRecord[];
+  /** 0-based index into history of the epoch whose weights the model now holds. */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  resumedFromEpoch: number;
+  trainSeconds: number;
+}
+
+/** Scales uint8 pixels to 0..1 floats. */
+export function defaultToFloat(pixels: Uint8Array, out: Float32Array): void {
+  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i]! / 255;
+}
+
+function oneHot(labels: Int32Array, idx: ArrayLike<number>, start: number, end: number, k: number): Float32Array {
+  const out = new Float32Array((end - start) * k);
+  for (let i = start; i < end; i++) out[(i - start) * k + labels[idx[i]!]!] = 1;
+  return out;
+}
+
+/** Evaluates loss and accuracy on a whole set, in batches, in inference mode. */
+export function evaluateSet(model: tfl.LayersModel, set: ImageSet, numClasses: number, toFloat: TrainOptions['toFloat'], batchSize = 256): { loss: number; acc: number } {
+  const [h, w, c] = set.shape;
+  const size = h * w * c;
+  let lossSum = 0;
+  let correct = 0;
+  const conv = toFloat ?? defaultToFloat;
+  for (let s = 0; s < set.count; s += batchSize) {
+    const e = Math.min(set.count, s + batchSize);
+    const xs = new Float32Array((e - s) * size);
+    conv(set.pixels.subarray(s * size, e * size), xs);
+    const [l, a] = tf.tidy(() => {
+      const probs = model.predict(tf.tensor4d(xs, [e - s, h, w, c])) as tf.Tensor2D;
+      const labels = tf.tensor1d(set.labels.subarray(s, e), 'int32');
+      const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(labels, numClasses), tf.log(tf.clipByValue(probs, 1e-7, 1)))));
+      const hit = tf.sum(tf.cast(tf.equal(tf.argMax(probs, 1), labels), 'float32'));
+      return [ce.dataSync()[0]!, hit.dataSync()[0]!];
+    });
+    lossSum += l;
+    correct += a;
+  }
+  return { loss: lossSum / set.count, acc: correct / set.count };
+}
+
+/** Trains `model` in place and returns the per-epoch history; resumes from a checkpoint when one exists. */
+export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
+  const { model, train, validation, numClasses, config, seed } = opts;
+  const log = opts.log ?? console.log;
+  const toFloat = opts.toFloat ?? defaultToFloat;
+  const showBar = opts.progress ?? !!process.stderr.isTTY;
+  const optimizer = withGradientClipping(makeOptimizer(config.optimizer), config);
+  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+
+  let state: LoopState = { epochsDone: 0, history: [], plateau: initialPlateauState(), learningRate: config.optimizer.learningRate, stopped: false };
+  let best: NamedTensor[] | null = null;
+  if (opts.checkpointDir && hasCheckpoint(opts.checkpointDir)) {
+    const restored = await loadCheckpoint(opts.checkpointDir, model, optimizer);
+    state = restored.state;
+    best = restored.best;
+    setLearningRate(optimizer, state.learningRate);
+    log(`train: resuming from the checkpoint after epoch ${state.epochsDone} (${opts.checkpointDir})`);
+  }
+  const resumedFromEpoch = state.epochsDone;
+  const [h, w, c] = train.shape;
+  const size = h * w * c;
+  const batchSize = config.batchSize;
+  const started = performance.now();
+
+  while (state.epochsDone < config.epochs && !state.stopped) {
+    const epoch = state.epochsDone;
+    const t0 = performance.now();
+    const order = shuffledIndices(train.count, deriveSeed(seed, 'shuffle', epoch));
+    const rand = mulberry32(deriveSeed(seed, 'augment', epoch));
+    const bar = showBar ? epochProgress(epoch + 1, config.epochs, train.count) : null;
+    let lossSum = 0;
+    let accSum = 0;
+    let seen = 0;
+    await withSeededMathRandom(deriveSeed(seed, 'dropout', epoch), async () => {
+      const xs = new Float32Array(batchSize * size);
+      for (let s = 0; s < train.count; s += batchSize) {
+        const e = Math.min(train.count, s + batchSize);
+        const n = e - s;
+        const view = xs.subarray(0, n * size);
+        for (let i = 0; i < n; i++) toFloat(train.pixels.subarray(order[s + i]! * size, (order[s + i]! + 1) * size), view.subarray(i * size, (i + 1) * size));
+        if (config.augment) augmentBatch(view, n, train.shape, config.augment, rand);
+        const x = tf.tensor4d(view, [n, h, w, c]);
+        const y = tf.tensor2d(oneHot(train.labels, order, s, e, numClasses), [n, numClasses]);
+        const out = (await model.trainOnBatch(x, y)) as number[];
+        tf.dispose([x, y]);
+        lossSum += out[0]! * n;
+        accSum += out[1]! * n;
+        seen += n;
+        bar?.update(seen, lossSum / seen, accSum / seen);
+      }
+    });
+    bar?.stop();
+    const val = evaluateSet(model, validation, numClasses, toFloat);
+    const seconds = (performance.now() - t0) / 1000;
+    const lr = getLearningRate(optimizer);
+    const record: EpochRecord = {
+      epoch: epoch + 1,
+      loss: lossSum / seen,
+      acc: accSum / seen,
+      valLoss: val.loss,
+      valAcc: val.acc,
+      learningRate: lr,
+      seconds,
+      samplesPerSec: seen / seconds,
+    };
+    state.history.push(record);
+    const decision = onEpochEnd(state.plateau, epoch, val.loss, lr, config);
+    if (decision.improved && config.keepBest) {
+      if (best) tf.dispose(best.map((b) => b.tensor));
+      best = modelWeights(model).map((wt) => ({ name: wt.name, tensor: tf.clone(wt.tensor) }));
+    }
+    setLearningRate(optimizer, decision.learningRate);
+    state.learningRate = decision.learningRate;
+    state.epochsDone = epoch + 1;
+    state.stopped = decision.stop;
+    log(
+      `epoch ${record.epoch}/${config.epochs}  loss ${record.loss.toFixed(4)} acc ${(record.acc * 100).toFixed(2)}%  ` +
+        `val_loss ${record.valLoss.toFixed(4)} val_acc ${(record.valAcc * 100).toFixed(2)}%  ` +
+        `${Math.round(record.samplesPerSec)} samples/s  ${seconds.toFixed(1)} s${decision.improved ? '  *best' : ''}`,
+    );
+    if (decision.reason) log(`train: ${decision.reason}`);
+    if (opts.checkpointDir) await saveCheckpoint(opts.checkpointDir, model, optimizer, state, best);
+  }
+
+  const bestEpoch = config.keepBest && best ? state.plateau.bestEpoch : state.history.length - 1;
+  if (config.keepBest && best) {
+    restoreWeights(model, best, 'best weights');
+    log(`train: restored the weights of epoch ${bestEpoch + 1} (lowest val loss ${state.plateau.best.toFixed(4)})`);
+  }
+  if (best) tf.dispose(best.map((b) => b.tensor));
+  return {
+    history: state.history,
+    bestEpoch,
+    stoppedEarly: state.stopped,
+    resumedFromEpoch,
+    trainSeconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The pipeline end to end through the real CLI in child processes: a tiny digits run, a rerun
+ * that skips every stage, and a run killed mid-training that resumes from its checkpoint.
+ */
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Manifest } from '../../pipeline/runner/manifest.ts';
+
+const BIN = new URL('../../pipeline/bin/onnxline.js', import.meta.url).pathname;
+
+function cli(args: string[]): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+function onlyRun(runs: string): string {
+  const dirs = readdirSync(join(runs, 'digits')).filter((d) => d.startsWith('s'));
+  assert.equal(dirs.length, 1, `expected one run directory, found ${dirs.join(', ')}`);
+  return join(runs, 'digits', dirs[0]!);
+}
+
+const tiny = ['--train-limit', '256', '--no-progress'];
+
+test('a tiny digits run writes every artifact and a manifest; a rerun skips every stage', async () => {
+  const runs = await mkdtemp(join(tmpdir(), 'onnxline-runs-'));
+  const first = cli(['pipeline', 'digits', '--stages', 'data,train', '--epochs', '1', '--backend', 'wasm', '--runs', runs, ...tiny]);
+  assert.equal(first.code, 0, first.out);
+  assert.match(first.out, /backend wasm/);
+  const dir = onlyRun(runs);
+  for (const f of ['data/dataset.bin', 'train/model/model.json', 'train/model/weights.bin', 'train/history.json', 'train/curves.png', 'train/confusion.png', 'train/evaluation.json']) {
+    assert.ok(existsSync(join(dir, f)), `${f} was written`);
+  }
+  assert.ok(!existsSync(join(dir, 'train/checkpoint')), 'the checkpoint is removed once training finished');
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  assert.equal(m.backend?.name, 'wasm');
+  assert.equal(m.stages.train?.status, 'done');
+  assert.match(m.stages.train!.inputs['data/dataset.bin']!, /^[0-9a-f]{64}$/);
+  assert.match(m.stages.train!.outputs['train/model']!, /^[0-9a-f]{64}$/);
+  const acc = m.stages.train!.metrics!.testAccuracy as number;
+  assert.ok(acc > 0.3 && acc <= 1, `test accuracy after one tiny epoch ${acc} is better than chance`);
+  assert.ok((m.stages.train!.durationMs ?? 0) > 0);
+  const png = readFileSync(join(dir, 'train/curves.png'));
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+
+  const second = cli(['pipeline', 'digits', '--stages', 'data,train', '--epochs', '1', '--backend', 'wasm', '--runs', runs, ...tiny]);
+  assert.equal(second.code, 0, second.out);
+  assert.match(second.out, /data: up to date, skipped/);
+  assert.match(second.out, /train: up to date, skipped/);
+  const m2 = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  assert.equal(m2.stages.train!.finishedAt, m.stages.train!.finishedAt, 'the skipped stage was not rerun');
+  await rm(runs, { recursive: true, force: true });
+});
+
+test('a run killed during training resumes from its last finished epoch', async () => {
+  const runs = await mkdtemp(join(tmpdir(), 'onnxline-runs-'));
+  const args = [BIN, 'pipeline', 'digits', '--stages', 'data,train', '--epochs', '3', '--backend', 'wasm', '--runs', runs, ...tiny];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolveKill, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no checkpoint appeared in time:\n${out}`)), 240_000);
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    // Kill hard as soon as the first epoch's checkpoint is in place (it appears atomically).
+    const poll = setInterval(() => {
+      const latest = join(runs, 'digits', 'latest.json');
+      if (!existsSync(latest)) return;
+      const { runDir } = JSON.parse(readFileSync(latest, 'utf8')) as { runDir: string };
+      if (existsSync(join(runDir, 'train/checkpoint/state.json'))) child.kill('SIGKILL');
+    }, 50);
+    child.on('exit', () => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      resolveKill();
+    });
+  });
+  assert.ok(!/epoch 3\/3/.test(out), 'the run was killed before it finished');
+  const dir = onlyRun(runs);
+  assert.ok(!existsSync(join(dir, 'train/model/model.json')), 'no final model exists after the kill');
+  const resumed = cli(['pipeline', 'digits', '--stages', 'data,train', '--epochs', '3', '--backend', 'wasm', '--runs', runs, ...tiny]);
+  assert.equal(resumed.code, 0, resumed.out);
+  assert.match(resumed.out, /data: up to date, skipped/);
+  const from = /resuming from the checkpoint after epoch (\d)/.exec(resumed.out);
+  assert.ok(from, `the rerun resumed:\n${resumed.out}`);
+  assert.ok(!resumed.out.includes('epoch 1/3 '), 'epoch 1 was not trained again');
+  const history = JSON.parse(readFileSync(join(dir, 'train/history.json'), 'utf8')) as { history: unknown[] };
+  assert.equal(history.history.length, 3, 'the history holds all three epochs');
+  await rm(runs, { recursive: true, force: true });
+});
+
+test('stages that are not built yet fail with a clear message, and bad options are rejected', () => {
+  const r = cli(['validate', 'digits']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.out, /not available yet/);
+  const bad = cli(['pipeline', 'digits', '--stages', 'data,frobnicate']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.out, /unknown stage "frobnicate"/);
+  const unknown = cli(['train', 'no-such-recipe']);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.out, /unknown recipe "no-such-recipe"; available: digits/);
+  const models = cli(['models']);
+  assert.equal(models.code, 0);
+  assert.match(models.out, /^digits\s+CNN/m);
+});

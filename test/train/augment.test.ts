@@ -1,0 +1,53 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { augmentBatch, randomInverseAffine, warpAffine } from '../../pipeline/train/augment.ts';
+import { mulberry32 } from '../../pipeline/train/seeded-random.ts';
+
+function blob(h: number, w: number, cy: number, cx: number): Float32Array {
+  const img = new Float32Array(h * w);
+  for (let y = cy - 2; y <= cy + 2; y++) for (let x = cx - 2; x <= cx + 2; x++) img[y * w + x] = 1;
+  return img;
+}
+
+function centroid(img: Float32Array, h: number, w: number): [number, number] {
+  let s = 0, sy = 0, sx = 0;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { const v = img[y * w + x]!; s += v; sy += v * y; sx += v * x; }
+  return [sy / s, sx / s];
+}
+
+test('a pure shift moves the ink by exactly that many pixels', () => {
+  const src = blob(28, 28, 14, 14);
+  const dst = new Float32Array(src.length);
+  // inverse map of a +3 px x-shift: source x = x − 3
+  warpAffine(src, dst, 28, 28, 1, [1, 0, -3, 0, 1, 0]);
+  const [cy, cx] = centroid(dst, 28, 28);
+  assert.ok(Math.abs(cy - 14) < 1e-6 && Math.abs(cx - 17) < 1e-6, `centroid (${cy}, ${cx})`);
+});
+
+test('zero-strength affine jitter is the identity; real jitter keeps ink near the centre', () => {
+  const src = blob(28, 28, 14, 14);
+  const inv = randomInverseAffine(28, 28, { rotateDeg: 0, shiftPx: 0, scale: 0 }, mulberry32(1));
+  const same = new Float32Array(src.length);
+  warpAffine(src, same, 28, 28, 1, inv);
+  assert.ok(same.every((v, i) => Math.abs(v - src[i]!) < 1e-6));
+  const batch = new Float32Array(src.length * 8);
+  for (let i = 0; i < 8; i++) batch.set(src, i * src.length);
+  augmentBatch(batch, 8, [28, 28, 1], { affine: { rotateDeg: 10, shiftPx: 2, scale: 0.1 } }, mulberry32(7));
+  let changed = 0;
+  for (let i = 0; i < 8; i++) {
+    const img = batch.subarray(i * 784, (i + 1) * 784);
+    const [cy, cx] = centroid(img, 28, 28);
+    assert.ok(Math.hypot(cy - 14, cx - 14) <= 2 * Math.SQRT2 + 0.5, `sample ${i} centroid moved to (${cy}, ${cx})`);
+    if (img.some((v, j) => Math.abs(v - src[j]!) > 1e-3)) changed++;
+  }
+  assert.ok(changed >= 7, `only ${changed}/8 samples were changed by the jitter`);
+});
+
+test('inversion and Gaussian noise stay within 0..1', () => {
+  const batch = new Float32Array(100).fill(0.2);
+  augmentBatch(batch, 1, [10, 10, 1], { invertProbability: 1 }, mulberry32(3));
+  assert.ok(batch.every((v) => Math.abs(v - 0.8) < 1e-6));
+  augmentBatch(batch, 1, [10, 10, 1], { gaussianNoiseStd: 0.5 }, mulberry32(3));
+  assert.ok(batch.every((v) => v >= 0 && v <= 1));
+  assert.ok(new Set(batch).size > 50, 'noise made the pixels differ');
+});
