@@ -83,6 +83,15 @@ export function exporterVersion(): string {
   return cachedVersion;
 }
 
+/**
+ * The name a graph input or output gets: the tfjs model's input/output name (its layer's name, as
+ * saved in model.json). Symbolic tensor names are not used: tfjs makes them unique per process
+ * (`image_1` when a second model with an `image` input is loaded).
+ */
+function ioName(modelName: string | undefined, t: SymbolicTensorLike): string {
+  return modelName || t.sourceLayer?.name || t.name;
+}
+
 /** Replaces characters ONNX tools dislike in value names. */
 function sanitize(name: string): string {
   return name.replace(/[^A-Za-z0-9_.:-]/g, '_') || 'value';
@@ -143,7 +152,7 @@ export function exportLayersModel(model: tfl.LayersModel, options: ExportOptions
   let timeNames = 0;
   const inputs: IoInfo[] = [];
   const inputRefs: TensorRef[] = m.inputs.map((t, i) => {
-    const name = g.uniqueName(sanitize(m.inputNames[i] ?? t.name));
+    const name = g.uniqueName(sanitize(ioName(m.inputNames[i], t)));
     const layout: Layout = wantsChannelsFirst(t, options.nchwInput === true) ? 'channels_first' : 'channels_last';
     const dataType = onnxDataType(t.dtype);
     const onnxShape = declareDims(t.shape, layout, (axis) => (t.shape.length === 3 && axis === 1 ? (timeNames++ === 0 ? 'time' : `${name}_time`) : `${name}_dim${axis}`));
@@ -151,7 +160,7 @@ export function exportLayersModel(model: tfl.LayersModel, options: ExportOptions
     inputs.push({ name, kerasShape: [...t.shape], onnxShape, layout, dataType });
     return { name, shape: [...t.shape], layout, dataType };
   });
-  const outNames = m.outputs.map((t, i) => g.uniqueName(sanitize(m.outputNames[i] ?? t.name)));
+  const outNames = m.outputs.map((t, i) => g.uniqueName(sanitize(ioName(m.outputNames[i], t))));
 
   const results = conv.convertModel(m, inputRefs);
 

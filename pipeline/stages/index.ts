@@ -2,14 +2,14 @@
 import type { Stage, StageName } from '../runner/stage.ts';
 import { dataStage } from './data.ts';
 import { trainStage } from './train.ts';
+import { exportStage } from './export.ts';
+import { validateStage } from './validate.ts';
 
 export const stages: ReadonlyMap<StageName, Stage> = new Map<StageName, Stage>(
-  [dataStage, trainStage].map((s) => [s.name, s]),
+  [dataStage, trainStage, exportStage, validateStage].map((s) => [s.name, s]),
 );
 
 /** Why a stage isn't available yet (the issue that builds it). */
 export const notYetAvailable: Partial<Record<StageName, string>> = {
-  export: 'the exporter (issue #4)',
-  validate: 'the validate stage (issue #4)',
   publish: 'the publish stage, which comes with the inference server (issue #5)',
 };
