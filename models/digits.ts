@@ -12,19 +12,13 @@ function build(): tfl.LayersModel {
   model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
   model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
   model.add(tfl.layers.activation({ activation: 'relu' }));
-  model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
-  model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
-  model.add(tfl.layers.activation({ activation: 'relu' }));
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tfl.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
-  model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
-  model.add(tfl.layers.activation({ activation: 'relu' }));
   model.add(tfl.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
   model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
   model.add(tfl.layers.activation({ activation: 'relu' }));
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dropout({ rate: 0.3 }));
+  model.add(tfl.layers.dropout({ rate: 0.4 }));
   model.add(tfl.layers.dense({ units: 128, activation: 'relu', kernelRegularizer: l2 }));
   model.add(tfl.layers.dropout({ rate: 0.3 }));
   model.add(tfl.layers.dense({ units: 10, activation: 'softmax', name: 'probabilities' }));
@@ -40,7 +34,7 @@ export const digits: Recipe = {
   build,
   train: {
     epochs: 20,
-    batchSize: 64,
+    batchSize: 128,
     optimizer: { name: 'adam', learningRate: 1e-3 },
     augment: { affine: { rotateDeg: 10, shiftPx: 2, scale: 0.1, shearDeg: 5 } },
     reduceLrOnPlateau: { factor: 0.5, patience: 2, minLr: 1e-5 },

@@ -1,7 +1,7 @@
 /**
  * Training-step benchmark for onnxline's wasm kernels (a script, not a test):
  *
- *     npx tsx pipeline/kernels/bench.ts [--steps 10] [--batch 128] [--cpu]
+ *     npx tsx pipeline/kernels/bench.ts [--steps 10] [--batch 128] [--threads 1] [--cpu]
  *
  * Model: the 32/64-filter MNIST CNN (28×28×1 → Conv 32 k3 relu → MaxPool 2 → Conv 64 k3 relu →
  * MaxPool 2 → Flatten → Dense 128 relu → Dense 10 softmax), Adam, categorical cross-entropy, on
@@ -14,9 +14,10 @@
  *   cpu        tfjs-backend-cpu, with --cpu (slow: minutes);
  *
  * then a per-kernel profile (tf.profile) of one "after" training step, plus wasm thread/SIMD state.
+ * --threads N > 1 loads tfjs's threaded SIMD build (see init-wasm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { initWasmTrainingBackend } from './init-wasm.ts';
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './register-wasm.ts';
 import { f32, type WasmKernelArgs } from './wasm/util.ts';
 
@@ -26,6 +27,7 @@ function arg(name: string, dflt: number): number {
 }
 const STEPS = arg('steps', 10);
 const BATCH = arg('batch', 128);
+const THREADS = arg('threads', 1);
 
 /** The tfjs-cpu Conv2DBackpropFilter algorithm as a flat typed-array loop: the "before" fix. */
 function naiveConv2DBackpropFilter(args: WasmKernelArgs): tf.TensorInfo {
@@ -124,10 +126,9 @@ async function profileStep(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await tf.setBackend('wasm');
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const info = await initWasmTrainingBackend({ threads: THREADS });
   const threadsFlag = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  console.log(`wasm backend: SIMD ${simd ? 'on' : 'off'}, multithread support ${threadsFlag ? 'on' : 'off'} (tfjs disables it under Node), XNNPACK threads ${wasm.getThreadsCount()}; binary: ${simd ? (threadsFlag ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm') : 'tfjs-backend-wasm.wasm'}`);
+  console.log(`wasm backend: ${info.binary}, SIMD ${info.simd ? 'on' : 'off'}, XNNPACK threads ${info.threads}, multithread flag ${threadsFlag ? 'on' : 'off'}${info.note ? ` (${info.note})` : ''}`);
   console.log(`MNIST CNN, batch ${BATCH}, Adam, ${STEPS} timed steps per configuration\n`);
 
   unregisterWasmTrainingKernels();

@@ -35,6 +35,20 @@ export interface WasmTrainingBackendInfo {
   note?: string;
 }
 
+interface PThreadPool {
+  runningWorkers?: { unref?: () => void }[];
+  unusedWorkers?: { unref?: () => void }[];
+}
+
+/**
+ * XNNPACK's pool threads live for the whole process and emscripten keeps their workers ref'd,
+ * which would stop Node from exiting when the program is done; they hold no work of their own
+ * between kernel calls, so let them go with the process.
+ */
+function unrefWorkers(pool: PThreadPool): void {
+  for (const w of [...(pool.runningWorkers ?? []), ...(pool.unusedWorkers ?? [])]) w.unref?.();
+}
+
 const WORKER_FILE = fileURLToPath(new URL('./wasm-pthread-worker.cjs', import.meta.url));
 
 async function setBackendThreaded(threads: number): Promise<boolean> {
@@ -85,7 +99,9 @@ export async function initWasmTrainingBackend(options: WasmTrainingBackendOption
   if (!ok && !(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend did not initialise');
   const kernels = registerWasmTrainingKernels({ accelerate: options.accelerate ?? true });
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
-  const threaded = 'PThread' in (tf.backend() as unknown as wasm.BackendWasm).wasm;
+  const module = (tf.backend() as unknown as wasm.BackendWasm).wasm as unknown as { PThread?: PThreadPool };
+  const threaded = module.PThread !== undefined;
+  if (module.PThread) unrefWorkers(module.PThread);
   const threads = wasm.getThreadsCount();
   if (requested > 1 && threads < requested && !note) note = `asked for ${requested} threads, XNNPACK uses ${threads}`;
   const binary = threaded ? 'tfjs-backend-wasm-threaded-simd.wasm' : simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';

@@ -3,6 +3,7 @@
  * forced with --backend. Every step skipped says why in one line.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '../tfjs/setup.ts';
 
@@ -39,14 +40,18 @@ async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-no
   return null;
 }
 
+/** XNNPACK threads for the wasm backend: ONNXLINE_WASM_THREADS, else one per available core (at most 8). */
+export function wasmThreads(): number {
+  const env = Number(process.env.ONNXLINE_WASM_THREADS);
+  if (Number.isInteger(env) && env >= 1) return env;
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
 async function initWasm(): Promise<string> {
+  const { initWasmTrainingBackend } = await import('../kernels/init-wasm.ts');
+  const info = await initWasmTrainingBackend({ threads: wasmThreads() });
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const { registerWasmTrainingKernels } = await import('../kernels/register-wasm.ts');
-  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend did not initialise');
-  registerWasmTrainingKernels();
-  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threads = typeof wasm.getThreadsCount === 'function' ? wasm.getThreadsCount() : 1;
-  return `tfjs-backend-wasm ${wasm.version_wasm}, SIMD ${simd ? 'on' : 'off'}, ${threads} thread(s)`;
+  return `tfjs-backend-wasm ${wasm.version_wasm} (${info.binary}), SIMD ${info.simd ? 'on' : 'off'}, ${info.threads} thread(s), ${info.kernels.length} onnxline training kernels${info.note ? ` — ${info.note}` : ''}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Manifest } from '../../pipeline/runner/manifest.ts';
 import type { ParityReport } from '../../pipeline/stages/validate.ts';
 import { readMetadata } from '../../pipeline/export/metadata.ts';
 import { decodeModel } from '../../pipeline/export/index.ts';
+import { checkOnnxModels } from '../export/harness.ts';
 
 const BIN = new URL('../../pipeline/bin/onnxline.js', import.meta.url).pathname;
 
@@ -69,6 +70,8 @@ test('a tiny digits run trains, exports and validates; a rerun skips every stage
   const decoded = decodeModel(readFileSync(join(dir, 'validate/model.onnx')));
   assert.deepEqual(decoded.graph.input.map((i: { name: string }) => i.name), ['image'], 'the ONNX input is named after the tfjs input layer');
   assert.deepEqual(decoded.graph.output.map((o: { name: string }) => o.name), ['probabilities']);
+  const [checked] = checkOnnxModels([join(dir, 'validate/model.onnx')]);
+  assert.ok(checked?.ok, `onnx.checker (full_check) rejects the published model: ${checked?.error}`);
   assert.ok((m.stages.train!.durationMs ?? 0) > 0);
   const png = readFileSync(join(dir, 'train/curves.png'));
   assert.equal(png.subarray(1, 4).toString(), 'PNG');

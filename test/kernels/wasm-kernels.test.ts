@@ -337,6 +337,20 @@ describe('MaxPoolGrad (accelerated)', () => {
     });
   }
 
+  it('NaN and -Infinity are never the maximum, as on cpu', async () => {
+    await agree('nan', () => {
+      const v = values(2 * 4 * 4, 82);
+      v[0] = NaN;
+      v[2] = -Infinity;
+      v[3] = -Infinity;
+      v[10] = -Infinity;
+      v[11] = -Infinity;
+      v[18] = NaN;
+      v[19] = NaN;
+      return tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').mul(tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2])).sum())(tf.tensor4d(v, [1, 4, 4, 2]));
+    });
+  });
+
   it('ties go to the first maximum, as on cpu', async () => {
     await agree('ties', () => tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').sum())(tf.zeros([1, 4, 4, 2])));
   });

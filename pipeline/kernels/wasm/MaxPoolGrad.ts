@@ -37,6 +37,10 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
   const xv = f32(backend, x);
   const dyv = f32(backend, dy);
   dx.fill(0);
+  if (FH === 2 && FW === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH <= H && 2 * OW <= W) {
+    maxPoolGrad2x2(xv, dyv, dx, B, H, W, C, OH, OW);
+    return out;
+  }
   const best = new Float32Array(C);
   const pos = new Int32Array(C);
   for (let b = 0; b < B; b++) {
@@ -69,6 +73,45 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
     }
   }
   return out;
+}
+
+/** The common 2×2 / stride 2 / unpadded case: four fixed offsets per output, no window loops. */
+function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, dx: Float32Array, B: number, H: number, W: number, C: number, OH: number, OW: number): void {
+  const rowStride = W * C;
+  let dyi = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      let p00 = (b * H + 2 * oh) * rowStride;
+      for (let ow = 0; ow < OW; ow++, p00 += 2 * C) {
+        for (let c = 0; c < C; c++, dyi++) {
+          const i0 = p00 + c;
+          const i1 = i0 + C;
+          const i2 = i0 + rowStride;
+          const i3 = i2 + C;
+          let m = -Infinity;
+          let p = -1;
+          if (xv[i0] > m) {
+            m = xv[i0];
+            p = i0;
+          }
+          if (xv[i1] > m) {
+            m = xv[i1];
+            p = i1;
+          }
+          if (xv[i2] > m) {
+            m = xv[i2];
+            p = i2;
+          }
+          if (xv[i3] > m) {
+            m = xv[i3];
+            p = i3;
+          }
+          // no value above -Infinity (all -Infinity or NaN): no gradient, as in tfjs-cpu
+          if (p >= 0) dx[p] = dyv[dyi];
+        }
+      }
+    }
+  }
 }
 
 export const maxPoolGradConfig: tf.KernelConfig = {
