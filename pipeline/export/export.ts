@@ -225,9 +225,9 @@ export async function hashModelFiles(modelJsonPath: string): Promise<string> {
 
 /** Loads model.json (+ weights) and exports it; records the files' sha256 as `onnxline.source_hash`. */
 export async function exportModelJson(modelJsonPath: string, options: ExportOptions = {}): Promise<ExportResult> {
-  const sourceHash = options.sourceHash ?? (await hashModelFiles(modelJsonPath));
-  const model = await loadLayersModel(modelJsonPath);
+  const model = await loadLayersModel(modelJsonPath); // first: its errors say what is wrong with the files
   try {
+    const sourceHash = options.sourceHash ?? (await hashModelFiles(modelJsonPath));
     return exportLayersModel(model, { ...options, sourceHash });
   } finally {
     model.dispose();

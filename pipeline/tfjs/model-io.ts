@@ -71,7 +71,14 @@ export async function readModelArtifacts(modelJsonPath: string): Promise<tf.io.M
   const buffers: Uint8Array[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
   for (const group of manifest) {
-    for (const p of group.paths) buffers.push(new Uint8Array(await readFile(join(dirname(path), p))));
+    for (const p of group.paths) {
+      const weightsPath = join(dirname(path), p);
+      try {
+        buffers.push(new Uint8Array(await readFile(weightsPath)));
+      } catch (err) {
+        throw new Error(`cannot read the weights file ${weightsPath} that ${path} lists: ${(err as Error).message}. Keep model.json and its weight files together.`);
+      }
+    }
     specs.push(...group.weights);
   }
   const total = buffers.reduce((n, b) => n + b.byteLength, 0);
