@@ -68,6 +68,13 @@ export function lineChart(
     ctx.lineTo(px(opts.marker), py(yMax));
     ctx.stroke();
     ctx.setLineDash([]);
+    const lx = box.x + box.w - pad.r - 150;
+    const ly = box.y + 14 + series.length * 16;
+    ctx.fillStyle = COLORS.best;
+    ctx.fillRect(lx, ly - 8, 14, 3);
+    ctx.fillStyle = COLORS.text;
+    ctx.textAlign = 'left';
+    ctx.fillText('kept (best val loss)', lx + 20, ly - 3);
   }
   series.forEach((s, k) => {
     ctx.strokeStyle = s.color;
@@ -82,7 +89,7 @@ export function lineChart(
       ctx.fill();
     }
     ctx.lineWidth = 1;
-    const lx = box.x + box.w - pad.r - 110;
+    const lx = box.x + box.w - pad.r - 150;
     const ly = box.y + 14 + k * 16;
     ctx.fillRect(lx, ly - 8, 14, 3);
     ctx.fillStyle = COLORS.text;

@@ -23,7 +23,7 @@ export function epochProgress(epoch: number, epochs: number, totalSamples: numbe
   return {
     update(done, loss, acc) {
       const secs = (performance.now() - started) / 1000;
-      bar.update(done, { rate: secs > 0 ? Math.round(done / secs) : '-', loss: loss.toFixed(4), acc: acc.toFixed(4) });
+      bar.update(done, { rate: secs > 0 ? Math.round(done / secs) : '-', loss: loss.toFixed(4), acc: `${(acc * 100).toFixed(2)}%` });
     },
     stop() {
       bar.stop();

@@ -13,9 +13,11 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tflRuntime from '@tensorflow/tfjs-layers';
+import { seededRng } from '../../pipeline/data/rng.ts';
 import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
-import { exportLayersModel } from '../../pipeline/export/index.ts';
+import { decodeModel, exportLayersModel } from '../../pipeline/export/index.ts';
 import type { ExportOptions, ExportResult, ExportSummary } from '../../pipeline/export/index.ts';
 import { DataType } from '../../pipeline/export/graph.ts';
 
@@ -28,16 +30,24 @@ export function useCpuBackend(): Promise<unknown> {
   return backendReady;
 }
 
-/** Deterministic PRNG (mulberry32): the same seed always gives the same sequence in [0, 1). */
+/** Deterministic PRNG: the same seed always gives the same sequence in [0, 1) (the data layer's generator). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRng(seed);
+}
+
+/** Input → `layers` applied in turn → a functional model with seeded random weights. */
+export function chain(name: string, inputShape: (number | null)[], layers: tfl.layers.Layer[], seed = 1): tfl.LayersModel {
+  const x = tflRuntime.input({ shape: inputShape });
+  let y: tfl.SymbolicTensor | tfl.SymbolicTensor[] = x;
+  for (const l of layers) y = l.apply(y) as tfl.SymbolicTensor | tfl.SymbolicTensor[];
+  const model = tflRuntime.model({ inputs: x, outputs: y, name });
+  randomWeights(model, seed);
+  return model;
+}
+
+/** The op types of an encoded ONNX model's nodes, in graph order. */
+export function opTypes(bytes: Uint8Array): string[] {
+  return (decodeModel(bytes).graph.node as { op_type: string }[]).map((n) => n.op_type);
 }
 
 /**

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { exportLayersModel } from '../../pipeline/export/index.ts';
 import { decodeModel } from '../../pipeline/export/encode.ts';
-import { assertCheckerAccepts, exportAndCompare, randomWeights, savedModelPaths } from './harness.ts';
+import { assertCheckerAccepts, chain, exportAndCompare, opTypes, randomWeights, savedModelPaths } from './harness.ts';
 
 type RnnKind = 'simpleRNN' | 'lstm' | 'gru';
 type RnnArgs = Parameters<typeof tfl.layers.lstm>[0];
@@ -23,19 +23,7 @@ function rnnLayer(kind: RnnKind, args: Partial<RnnArgs>): tfl.layers.Layer {
   return kind === 'lstm' ? tfl.layers.lstm(full) : kind === 'gru' ? tfl.layers.gru(full) : tfl.layers.simpleRNN(full);
 }
 
-/** Input [time, features] → `layers` applied in turn → model, with seeded weights. */
-function chain(name: string, inputShape: (number | null)[], layers: tfl.layers.Layer[], seed = 1): tfl.LayersModel {
-  const x = tfl.input({ shape: inputShape });
-  let y: tfl.SymbolicTensor | tfl.SymbolicTensor[] = x;
-  for (const l of layers) y = l.apply(y) as tfl.SymbolicTensor | tfl.SymbolicTensor[];
-  const model = tfl.model({ inputs: x, outputs: y, name });
-  randomWeights(model, seed);
-  return model;
-}
 
-function opTypes(bytes: Uint8Array): string[] {
-  return (decodeModel(bytes).graph.node as { op_type: string }[]).map((n) => n.op_type);
-}
 
 const KINDS: RnnKind[] = ['simpleRNN', 'lstm', 'gru'];
 const ONNX_OP: Record<RnnKind, string> = { simpleRNN: 'RNN', lstm: 'LSTM', gru: 'GRU' };

@@ -6,8 +6,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { exportLayersModel } from '../../pipeline/export/index.ts';
-import { decodeModel } from '../../pipeline/export/encode.ts';
-import { assertCheckerAccepts, exportAndCompare, randomWeights, savedModelPaths } from './harness.ts';
+import { assertCheckerAccepts, chain, exportAndCompare, opTypes, randomWeights, savedModelPaths } from './harness.ts';
 
 type RnnKind = 'simpleRNN' | 'lstm' | 'gru';
 type RnnArgs = Parameters<typeof tfl.layers.lstm>[0];
@@ -25,19 +24,7 @@ function bidi(kind: RnnKind, mergeMode: MergeMode, args: Partial<RnnArgs>, name?
   return tfl.layers.bidirectional({ layer: rnnLayer(kind, args), mergeMode: mergeMode as BidiArgs['mergeMode'], ...(name ? { name } : {}) });
 }
 
-/** Input → `layers` in turn → model with seeded weights. */
-function chain(name: string, inputShape: (number | null)[], layers: tfl.layers.Layer[], seed = 1): tfl.LayersModel {
-  const x = tfl.input({ shape: inputShape });
-  let y: tfl.SymbolicTensor | tfl.SymbolicTensor[] = x;
-  for (const l of layers) y = l.apply(y) as tfl.SymbolicTensor | tfl.SymbolicTensor[];
-  const model = tfl.model({ inputs: x, outputs: y, name });
-  randomWeights(model, seed);
-  return model;
-}
 
-function opTypes(bytes: Uint8Array): string[] {
-  return (decodeModel(bytes).graph.node as { op_type: string }[]).map((n) => n.op_type);
-}
 
 const worst: Record<string, number> = {};
 function record(group: string, diff: number): void {
