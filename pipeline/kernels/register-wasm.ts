@@ -15,6 +15,11 @@ import { conv2DBackpropFilterConfig } from './wasm/Conv2DBackpropFilter.ts';
 import { conv2DBackpropInputConfig } from './wasm/Conv2DBackpropInput.ts';
 import { maxPoolGradConfig } from './wasm/MaxPoolGrad.ts';
 import { sumConfig } from './wasm/Sum.ts';
+import { meanConfig } from './wasm/Mean.ts';
+import { tileConfig } from './wasm/Tile.ts';
+import { castConfig, identityConfig } from './wasm/Identity.ts';
+import { batchNormGradConfig, registerFusedBatchNormGradient, unregisterFusedBatchNormGradient } from './wasm/FusedBatchNormGrad.ts';
+import { registerMeanGradient, unregisterMeanGradient } from './wasm/MeanGrad.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './wasm/DepthwiseConv2dNativeBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './wasm/DepthwiseConv2dNativeBackpropInput.ts';
 import { unsortedSegmentSumConfig } from './wasm/UnsortedSegmentSum.ts';
@@ -30,24 +35,39 @@ export const MISSING_WASM_KERNELS: readonly tf.KernelConfig[] = [
 
 /**
  * wasm kernels that exist but are slow on shapes training hits (scalar C++ loops, needless
- * transposes; MaxPoolGrad also mis-routes gradients of all-negative windows): replaced by
- * versions that fall back to the original for cases they do not cover.
+ * transposes, whole-tensor copies — Tile, the broadcasts of BatchNormalization's gradient, is
+ * the worst; MaxPoolGrad also mis-routes gradients of all-negative windows, Cast to bool wraps
+ * instead of testing ≠ 0): replaced by versions that fall back to the original for cases they do
+ * not cover.
  */
-export const ACCELERATED_WASM_KERNELS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig, batchMatMulConfig, maxPoolGradConfig, sumConfig];
+export const ACCELERATED_WASM_KERNELS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig, batchMatMulConfig, maxPoolGradConfig, sumConfig, meanConfig, tileConfig, identityConfig, castConfig];
 
 export interface WasmTrainingKernelOptions {
   /** Also replace the slow wasm kernels in ACCELERATED_WASM_KERNELS (default true). */
   accelerate?: boolean;
 }
 
+/**
+ * Kernels of onnxline's own that accelerated gradients call (see wasm/FusedBatchNormGrad.ts);
+ * registered with `accelerate`, together with the gradient replacements below.
+ */
+export const ONNXLINE_WASM_KERNELS: readonly tf.KernelConfig[] = [batchNormGradConfig];
+
 const registeredByUs = new Set<string>();
 const replacedByUs = new Set<string>();
+const addedByUs = new Set<string>();
+let gradientsReplaced = false;
 
 /**
  * Registers onnxline's wasm training kernels. Missing kernels are added unless wasm already has
  * one (a future tfjs's own wins); with `accelerate` (default) the slow ones are replaced, the
  * original kept for the cases the replacement does not handle. Idempotent: returns the names of
  * every kernel onnxline has registered or replaced for 'wasm', the same list on every call.
+ *
+ * `accelerate` also replaces two tfjs-core gradients, which tfjs keeps per kernel name for all
+ * backends: FusedBatchNorm's (one fused pass, wasm/FusedBatchNormGrad.ts) and Mean's (dy / n
+ * tiled instead of multiplied by ones, wasm/MeanGrad.ts). Both take their new path only while
+ * wasm is the active backend and call tfjs-core's original gradient otherwise.
  */
 export function registerWasmTrainingKernels(options: WasmTrainingKernelOptions = {}): string[] {
   const accelerate = options.accelerate ?? true;
@@ -69,8 +89,18 @@ export function registerWasmTrainingKernels(options: WasmTrainingKernelOptions =
       tf.registerKernel({ ...config, setupFunc: existing.setupFunc, disposeFunc: existing.disposeFunc });
       replacedByUs.add(config.kernelName);
     }
+    for (const config of ONNXLINE_WASM_KERNELS) {
+      if (addedByUs.has(config.kernelName) || tf.getKernel(config.kernelName, 'wasm')) continue;
+      tf.registerKernel(config);
+      addedByUs.add(config.kernelName);
+    }
+    if (!gradientsReplaced && replacedByUs.has(tf.Tile)) {
+      registerFusedBatchNormGradient();
+      registerMeanGradient();
+      gradientsReplaced = true;
+    }
   }
-  return [...registeredByUs, ...replacedByUs];
+  return [...registeredByUs, ...replacedByUs, ...addedByUs];
 }
 
 /**
@@ -94,5 +124,15 @@ export function unregisterWasmTrainingKernels(): string[] {
     touched.push(name);
   }
   replacedByUs.clear();
+  for (const name of addedByUs) {
+    tf.unregisterKernel(name, 'wasm');
+    touched.push(name);
+  }
+  addedByUs.clear();
+  if (gradientsReplaced) {
+    unregisterFusedBatchNormGradient();
+    unregisterMeanGradient();
+    gradientsReplaced = false;
+  }
   return touched;
 }

@@ -70,7 +70,7 @@ describe('registry', () => {
     const first = registerWasmTrainingKernels();
     const second = registerWasmTrainingKernels();
     assert.deepEqual(second, first);
-    for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Sum']) {
+    for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum', 'Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'Sum', 'Mean', 'Tile', 'Identity', 'Cast']) {
       assert.ok(first.includes(k), `${k} not registered`);
       assert.ok(tf.getKernel(k, 'wasm'), `${k} missing from the wasm registry`);
     }
@@ -122,6 +122,11 @@ const convCases: ConvCase[] = [
   { x: [2, 8, 8, 3], f: [3, 3, 3, 2], strides: 2, pad: 1, dimRoundingMode: 'floor' },
   { x: [4, 5, 5, 6], f: [1, 1, 6, 7], strides: 1, pad: 'valid' },
   { x: [2, 4, 4, 2], f: [2, 2, 2, 3], strides: 1, pad: [[0, 0], [3, 3], [2, 4], [0, 0]] }, // pad > filter-1: col2im path
+  // stride 1 'same': im2colT's block-copy path
+  { x: [2, 6, 5, 3], f: [2, 4, 3, 2], strides: 1, pad: 'same' },
+  { x: [3, 5, 5, 2], f: [1, 1, 2, 3], strides: 1, pad: 'same' },
+  { x: [1, 3, 4, 2], f: [5, 5, 2, 2], strides: 1, pad: 'same' }, // filter larger than the image
+  { x: [4, 7, 7, 1], f: [3, 3, 1, 4], strides: 1, pad: 'same' },
 ];
 const label = (c: ConvCase) => `x ${c.x} f ${c.f} s ${c.strides} pad ${JSON.stringify(c.pad)}${c.dimRoundingMode ? ` ${c.dimRoundingMode}` : ''}`;
 
@@ -146,6 +151,11 @@ describe('Conv2DBackpropFilter', () => {
   it('kernel: batch 128 MNIST layers (28×28×1→32 and 13×13×32→64, k3)', async () => {
     await agree('mnist conv1', () => run('Conv2DBackpropFilter', { x: t4([128, 28, 28, 1], 5), dy: t4([128, 26, 26, 32], 6) }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 1, 32] }));
     await agree('mnist conv2', () => run('Conv2DBackpropFilter', { x: t4([16, 13, 13, 32], 7), dy: t4([16, 11, 11, 64], 8) }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 32, 64] }));
+  });
+
+  it("kernel: the digits CNN's 'same' layers (28×28×1→32 at batch 128, 14×14×32→64)", async () => {
+    await agree('digits conv1', () => run('Conv2DBackpropFilter', { x: t4([128, 28, 28, 1], 9), dy: t4([128, 28, 28, 32], 10) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 32] }));
+    await agree('digits conv2', () => run('Conv2DBackpropFilter', { x: t4([16, 14, 14, 32], 11), dy: t4([16, 14, 14, 64], 12) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 64] }));
   });
 
   it('is not the zero function', async () => {
@@ -381,6 +391,7 @@ describe('Sum (accelerated)', () => {
     { x: [32, 10], axis: 0 },
     { x: [32, 10], axis: -2 },
     { x: [5, 6, 7], axis: [1, 0] },
+    { x: [700, 13], axis: 0 }, // several row chunks, C not a multiple of 8
     { x: [5, 6, 7], axis: 2 }, // innermost: original kernel
     { x: [5, 6, 7], axis: [0, 2] }, // not a prefix: original kernel
     { x: [5, 6, 7], axis: [0, 1, 2] }, // full reduction: original kernel

@@ -63,6 +63,28 @@ const families: Family[] = [
     tol: 2e-4,
   },
   {
+    name: 'digits-shaped: Conv2D same (no bias) + BatchNorm + ReLU + MaxPool ×2 + Dense L2, Adam',
+    build: () =>
+      seq([
+        L.conv2d({ inputShape: [12, 12, 1], filters: 4, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }) }),
+        L.batchNormalization({ momentum: 0.9 }),
+        L.activation({ activation: 'relu' }),
+        L.maxPooling2d({ poolSize: 2 }),
+        L.conv2d({ filters: 6, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }) }),
+        L.batchNormalization({ momentum: 0.9 }),
+        L.activation({ activation: 'relu' }),
+        L.maxPooling2d({ poolSize: 2 }),
+        L.flatten(),
+        L.dense({ units: 8, activation: 'relu', kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }) }),
+        L.dense({ units: 3, activation: 'softmax' }),
+      ]),
+    x: () => tf.tensor4d(values(8 * 12 * 12, 10, 0, 1), [8, 12, 12, 1]),
+    y: () => oneHot(8, 3),
+    loss: 'categoricalCrossentropy',
+    optimizer: () => tf.train.adam(1e-3),
+    tol: 2e-4,
+  },
+  {
     name: 'Conv1D + GlobalAveragePooling1D, RMSProp',
     build: () => seq([L.conv1d({ inputShape: [10, 3], filters: 5, kernelSize: 3, strides: 1, activation: 'tanh' }), L.globalAveragePooling1d(), L.dense({ units: 2, activation: 'softmax' })]),
     x: () => tf.tensor3d(values(6 * 10 * 3, 3), [6, 10, 3]),

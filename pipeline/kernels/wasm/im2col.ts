@@ -67,6 +67,11 @@ export function im2colT(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry)
   const cols = backend.makeOutput([KH * KW * C, M], 'float32');
   const xv = f32(backend, xT);
   const cv = f32(backend, cols);
+  if (sh === 1 && sw === 1 && dh === 1 && dw === 1 && OH === H && OW === W) {
+    im2colTSame(xv, cv, g);
+    if (xT !== x) dispose(backend, xT);
+    return cols;
+  }
   let dst = 0;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
@@ -95,6 +100,48 @@ export function im2colT(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry)
   }
   if (xT !== x) dispose(backend, xT);
   return cols;
+}
+
+/**
+ * im2colT for stride 1, dilation 1 and an output the size of the input ('same' padding): there,
+ * row (kh, kw, c) of the patch matrix is channel c of x (all images, [B·H·W] contiguous in the
+ * channel-major copy) shifted by (kh − padTop)·W + (kw − padLeft), except at positions whose tap
+ * falls in the padding. So each row is one native block copy, then zeros written over the
+ * out-of-image rows and columns, instead of a JS loop per element.
+ */
+function im2colTSame(xv: Float32Array, cv: Float32Array, g: ConvGeometry): void {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, filterHeight: KH, filterWidth: KW } = g;
+  const plane = H * W;
+  const total = B * plane;
+  for (let kh = 0; kh < KH; kh++) {
+    const rowOff = kh - g.padTop;
+    const [ohLo, ohHi] = validRange(H, 1, rowOff, H);
+    for (let kw = 0; kw < KW; kw++) {
+      const colOff = kw - g.padLeft;
+      const [owLo, owHi] = validRange(W, 1, colOff, W);
+      const shift = rowOff * W + colOff;
+      const j0 = Math.max(0, -shift);
+      const j1 = Math.min(total, total - shift);
+      for (let c = 0; c < C; c++) {
+        const dst = ((kh * KW + kw) * C + c) * total;
+        const src = c * total;
+        if (j1 > j0) cv.set(xv.subarray(src + j0 + shift, src + j1 + shift), dst + j0);
+        else cv.fill(0, dst, dst + total);
+        for (let b = 0; b < B; b++) {
+          const pb = dst + b * plane;
+          if (ohLo > 0) cv.fill(0, pb, pb + ohLo * W);
+          if (ohHi < H) cv.fill(0, pb + ohHi * W, pb + plane);
+          if (owLo > 0 || owHi < W) {
+            for (let oh = ohLo; oh < ohHi; oh++) {
+              const r = pb + oh * W;
+              for (let ow = 0; ow < owLo; ow++) cv[r + ow] = 0;
+              for (let ow = owHi; ow < W; ow++) cv[r + ow] = 0;
+            }
+          }
+        }
+      }
+    }
+  }
 }
 
 /**

@@ -79,6 +79,20 @@ export function i32(backend: BackendWasm, t: tf.TensorInfo): Int32Array {
   return view(backend, t, (b, o, n) => new Int32Array(b, o, n));
 }
 
+/** Float32/Int32/Uint8 (bool) view of a numeric wasm tensor's heap memory; null for other dtypes (string, complex64). */
+export function numericView(backend: BackendWasm, t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array | null {
+  switch (t.dtype) {
+    case 'float32':
+      return view(backend, t, (b, o, n) => new Float32Array(b, o, n));
+    case 'int32':
+      return view(backend, t, (b, o, n) => new Int32Array(b, o, n));
+    case 'bool':
+      return view(backend, t, (b, o, n) => new Uint8Array(b, o, n));
+    default:
+      return null;
+  }
+}
+
 /** A TensorInfo sharing `t`'s memory with another shape of the same size (refcounted like wasm's Reshape). */
 export function reshapeInfo(backend: BackendWasm, t: tf.TensorInfo, shape: number[]): tf.TensorInfo {
   if (tf.util.sizeFromShape(shape) !== tf.util.sizeFromShape(t.shape)) {
