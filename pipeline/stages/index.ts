@@ -4,12 +4,11 @@ import { dataStage } from './data.ts';
 import { trainStage } from './train.ts';
 import { exportStage } from './export.ts';
 import { validateStage } from './validate.ts';
+import { publishStage } from './publish.ts';
 
 export const stages: ReadonlyMap<StageName, Stage> = new Map<StageName, Stage>(
-  [dataStage, trainStage, exportStage, validateStage].map((s) => [s.name, s]),
+  [dataStage, trainStage, exportStage, validateStage, publishStage].map((s) => [s.name, s]),
 );
 
 /** Why a stage isn't available yet (the issue that builds it). */
-export const notYetAvailable: Partial<Record<StageName, string>> = {
-  publish: 'the publish stage, which comes with the inference server (issue #5)',
-};
+export const notYetAvailable: Partial<Record<StageName, string>> = {};
