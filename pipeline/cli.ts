@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { recipes, getRecipe } from '../models/index.ts';
+import { recipes, loadRecipe } from '../models/index.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './train/backend.ts';
 import { runPipeline, StageNotAvailableError } from './runner/run-pipeline.ts';
 import { resolveConfig } from './runner/resolve-config.ts';
@@ -74,7 +74,7 @@ function runOptions(o: CommonOpts): RunOptions {
 }
 
 async function runStages(recipeName: string, names: StageName[], o: CommonOpts): Promise<void> {
-  const recipe = getRecipe(recipeName);
+  const recipe = await loadRecipe(recipeName);
   const missing = names.find((n) => !stages.has(n));
   if (missing) {
     throw new StageNotAvailableError(`stage "${missing}" is not available yet: ${notYetAvailable[missing] ?? 'not implemented'} has not landed. Run the stages before it with --stages ${names.filter((n) => stages.has(n)).join(',') || 'data,train'}.`);
@@ -83,6 +83,39 @@ async function runStages(recipeName: string, names: StageName[], o: CommonOpts):
   const config = resolveConfig(recipe, options);
   const result = await runPipeline(recipe, config, names, stages, options);
   console.log(`run directory: ${result.runDir} (ran: ${result.ran.join(', ') || 'nothing'}; skipped: ${result.skipped.join(', ') || 'nothing'})`);
+}
+
+interface ServeOpts {
+  port: number;
+  host: string;
+  repository: string;
+  device: 'auto' | 'cuda' | 'cpu';
+  threads: number;
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  bodyLimit: number;
+  pollMs: number;
+  cors?: string;
+}
+
+/** Starts the inference server and keeps it running until SIGTERM/SIGINT. */
+async function serveCommand(o: ServeOpts): Promise<void> {
+  if (!Number.isFinite(o.maxQueueDelayMs) || o.maxQueueDelayMs < 0) throw new InvalidArgumentError(`--max-queue-delay-ms must be a number ≥ 0 (got ${o.maxQueueDelayMs})`);
+  const { startServer, exitOnSignals } = await import('../serve/main.ts');
+  const running = await startServer({
+    repository: resolve(o.repository),
+    port: o.port,
+    host: o.host,
+    device: o.device,
+    threads: o.threads,
+    maxBatchSize: o.maxBatchSize,
+    maxQueueDelayMs: o.maxQueueDelayMs,
+    bodyLimit: o.bodyLimit,
+    pollMs: o.pollMs,
+    processMetrics: true,
+    ...(o.cors ? { corsOrigins: o.cors.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+  });
+  exitOnSignals(running);
 }
 
 /** Builds the commander program (exported for tests). */
@@ -104,7 +137,7 @@ export function buildProgram(): Command {
     program
       .command('pipeline')
       .description('run the stages of a recipe in order, skipping those that are up to date')
-      .argument('<recipe>', 'recipe name (see `onnxline models`)')
+      .argument('<recipe>', 'recipe name (see `onnxline models`) or the path of a recipe file')
       .option('--stages <list>', `comma-separated subset of ${STAGE_NAMES.join(',')}`, parseStages),
   ).action(async (recipe: string, o: CommonOpts & { stages?: StageName[] }) => {
     const wanted = o.stages ?? STAGE_NAMES.filter((s) => stages.has(s));
@@ -124,7 +157,7 @@ export function buildProgram(): Command {
         .option('-o, --out <file>', 'output .onnx path (with a model.json argument)')
         .option('--nchw-input', 'make image inputs NCHW instead of the tfjs NHWC');
     } else {
-      cmd.description(`run the ${name} stage of a recipe (and nothing else)`).argument('<recipe>', 'recipe name');
+      cmd.description(`run the ${name} stage of a recipe (and the stages before it that are not up to date)`).argument('<recipe>', 'recipe name or recipe file');
     }
     addRunOptions(cmd).action(async (target: string, o: CommonOpts & { out?: string; nchwInput?: boolean }) => {
       if (name === 'export' && (target.endsWith('.json') || existsSync(target))) {
@@ -133,15 +166,26 @@ export function buildProgram(): Command {
         console.log(await runExportCommand(target, { out, opset: o.opset, optimize: o.optimize, nchwInput: !!o.nchwInput }));
         return;
       }
-      await runStages(target, [name], o);
+      // Like make: the stages before this one run too, but only where they are not up to date.
+      await runStages(target, STAGE_NAMES.slice(0, STAGE_NAMES.indexOf(name) + 1), o);
     });
   }
 
   program
     .command('serve')
-    .description('serve the published models over HTTP (KServe v2)')
-    .action(() => {
-      throw new StageNotAvailableError('`onnxline serve` is not available yet: the inference server comes with issue #5.');
+    .description('serve the published models over HTTP (KServe v2 / Open Inference Protocol)')
+    .option('--port <n>', 'port to listen on (env PORT)', positiveInt('--port'), process.env.PORT ? Number(process.env.PORT) : 8080)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--repository <dir>', 'the model repository to serve', 'model-repository')
+    .addOption(new Option('--device <name>', 'execution provider').choices(['auto', 'cuda', 'cpu']).default('auto'))
+    .option('--threads <n>', 'onnxruntime intra-op threads per model (0 = its default)', positiveInt('--threads'), 0)
+    .option('--max-batch-size <n>', 'largest dynamic batch, for models whose config.json does not say', positiveInt('--max-batch-size'), 32)
+    .option('--max-queue-delay-ms <ms>', 'longest a request waits for a batch to fill, for models whose config.json does not say', Number, 0)
+    .option('--body-limit <bytes>', 'largest request body in bytes', positiveInt('--body-limit'), 16 * 1024 * 1024)
+    .option('--poll-ms <ms>', 'how often to look for new model versions (0 = never)', positiveInt('--poll-ms'), 2000)
+    .option('--cors <origins>', 'comma-separated origins allowed by CORS ("*" for any)')
+    .action(async (o: ServeOpts) => {
+      await serveCommand(o);
     });
 
   program
@@ -156,7 +200,7 @@ export function buildProgram(): Command {
   ).action(async (o: CommonOpts) => {
     const available = STAGE_NAMES.filter((s) => stages.has(s));
     await runStages('digits', available, o);
-    console.log('start: the inference server is not available yet (issue #5); the trained model is in the run directory above.');
+    await serveCommand({ port: process.env.PORT ? Number(process.env.PORT) : 8080, host: '127.0.0.1', repository: o.repository, device: 'auto', threads: 0, maxBatchSize: 32, maxQueueDelayMs: 0, bodyLimit: 16 * 1024 * 1024, pollMs: 2000 });
   });
 
   return program;
