@@ -7,29 +7,12 @@
  * to wasm's original.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { sumRows } from './Sum.ts';
-import { f32, originalKernel, runWasm, type WasmKernelArgs } from './util.ts';
+import { reduceLeadingAxes } from './Sum.ts';
+import type { WasmKernelArgs } from './util.ts';
 
 /** Same contract as tfjs's Mean (axis, keepDims). */
 export function mean(args: WasmKernelArgs): tf.TensorInfo {
-  const { inputs, backend } = args;
-  const { axis, keepDims } = (args.attrs ?? {}) as unknown as tf.MeanAttrs;
-  const x = inputs.x as tf.TensorInfo;
-  const rank = x.shape.length;
-  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
-  const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
-  const R = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
-  const C = tf.util.sizeFromShape(x.shape.slice(axes.length));
-  if (x.dtype !== 'float32' || !leading || R < 2 || C === 0) {
-    if (!originalKernel(tf.Mean)) throw new Error('Mean (wasm): the original wasm kernel was not saved');
-    return runWasm(tf.Mean, backend, inputs, args.attrs);
-  }
-  const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
-  const out = backend.makeOutput(outShape, 'float32');
-  const acc = sumRows(f32(backend, x), R, C);
-  const ov = f32(backend, out);
-  for (let c = 0; c < C; c++) ov[c] = acc[c]! / R;
-  return out;
+  return reduceLeadingAxes(args, tf.Mean, true);
 }
 
 export const meanConfig: tf.KernelConfig = {

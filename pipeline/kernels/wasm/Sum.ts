@@ -49,8 +49,11 @@ export function sumRows(xv: Float32Array, R: number, C: number): Float64Array {
   return acc;
 }
 
-/** Same contract as tfjs's Sum (axis, keepDims). */
-export function sum(args: WasmKernelArgs): tf.TensorInfo {
+/**
+ * Sum — or, with `average`, Mean — over the leading axes of a float32 tensor, summed column-wise in
+ * place; any other case runs wasm's original `kernelName` kernel. Same contract as tfjs's Sum/Mean.
+ */
+export function reduceLeadingAxes(args: WasmKernelArgs, kernelName: typeof tf.Sum | typeof tf.Mean, average: boolean): tf.TensorInfo {
   const { inputs, backend } = args;
   const { axis, keepDims } = (args.attrs ?? {}) as unknown as tf.SumAttrs;
   const x = inputs.x as tf.TensorInfo;
@@ -60,14 +63,21 @@ export function sum(args: WasmKernelArgs): tf.TensorInfo {
   const R = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
   const C = tf.util.sizeFromShape(x.shape.slice(axes.length));
   if (x.dtype !== 'float32' || !leading || R < 2 || C === 0) {
-    if (!originalKernel(tf.Sum)) throw new Error('Sum (wasm): the original wasm kernel was not saved');
-    return runWasm(tf.Sum, backend, inputs, args.attrs);
+    if (!originalKernel(kernelName)) throw new Error(`${kernelName} (wasm): the original wasm kernel was not saved`);
+    return runWasm(kernelName, backend, inputs, args.attrs);
   }
   const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
   const out = backend.makeOutput(outShape, 'float32');
   const acc = sumRows(f32(backend, x), R, C);
-  f32(backend, out).set(acc);
+  const ov = f32(backend, out);
+  if (average) for (let c = 0; c < C; c++) ov[c] = acc[c]! / R;
+  else ov.set(acc);
   return out;
+}
+
+/** Same contract as tfjs's Sum (axis, keepDims). */
+export function sum(args: WasmKernelArgs): tf.TensorInfo {
+  return reduceLeadingAxes(args, tf.Sum, false);
 }
 
 export const sumConfig: tf.KernelConfig = {
