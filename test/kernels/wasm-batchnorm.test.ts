@@ -10,52 +10,15 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '../../pipeline/kernels/register-wasm.ts';
+import { agree, assertClose, on, size, values } from './compare.ts';
 import { BATCH_NORM_GRAD_KERNEL, originalBatchNormGradient, unregisterFusedBatchNormGradient, registerFusedBatchNormGradient } from '../../pipeline/kernels/wasm/FusedBatchNormGrad.ts';
 import { originalMeanGradient, registerMeanGradient, unregisterMeanGradient } from '../../pipeline/kernels/wasm/MeanGrad.ts';
 
-type Backend = 'cpu' | 'wasm';
-const TOL = 1e-4;
 
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const t = (shape: number[], seed: number, lo = 0) => tf.tensor(values(size(shape), seed).map((v) => v + lo), shape);
 
-async function on(backend: Backend, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const out = tf.tidy(fn);
-  const list = Array.isArray(out) ? out : [out];
-  const data = list.map((x) => Float32Array.from(x.dataSync()));
-  tf.dispose(list);
-  return data;
-}
 
-function assertClose(actual: Float32Array, expected: Float32Array, what: string, tol = TOL): void {
-  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
-  let maxDiff = 0;
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Number.isFinite(actual[i]), `${what}: non-finite value at ${i}`);
-    maxDiff = Math.max(maxDiff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  assert.ok(maxDiff <= tol * scale, `${what}: max |wasm - cpu| = ${maxDiff} > ${tol * scale}`);
-}
 
-async function agree(what: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  const cpu = await on('cpu', fn);
-  const wasm = await on('wasm', fn);
-  assert.equal(wasm.length, cpu.length);
-  cpu.forEach((c, i) => assertClose(wasm[i]!, c, `${what} [output ${i}]`));
-  return wasm;
-}
 
 /** Kernel names a computation runs on wasm. */
 async function kernelsOf(fn: () => tf.Tensor | tf.Tensor[]): Promise<Set<string>> {

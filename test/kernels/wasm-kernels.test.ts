@@ -8,54 +8,15 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '../../pipeline/kernels/register-wasm.ts';
+import { agree, assertClose, on, size, values } from './compare.ts';
 import { originalKernel } from '../../pipeline/kernels/wasm/util.ts';
 
-type Backend = 'cpu' | 'wasm';
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
-const TOL = 1e-4;
 
-/** Deterministic values in [-1, 1) (a tiny LCG), so both backends see identical inputs. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Runs fn with `backend` active and returns the data of every tensor it returns (as copies). */
-async function on(backend: Backend, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const out = tf.tidy(fn);
-  const list = Array.isArray(out) ? out : [out];
-  const data = list.map((t) => Float32Array.from(t.dataSync()));
-  tf.dispose(list);
-  return data;
-}
 
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
-  let maxDiff = 0;
-  let scale = 1;
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Number.isFinite(actual[i]), `${what}: non-finite value at ${i}`);
-    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  assert.ok(maxDiff <= TOL * scale, `${what}: max |wasm - cpu| = ${maxDiff} > ${TOL * scale}`);
-}
 
-/** Same computation on cpu and wasm; every output must agree. */
-async function agree(what: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  const cpu = await on('cpu', fn);
-  const wasm = await on('wasm', fn);
-  cpu.forEach((c, i) => assertClose(wasm[i], c, `${what} [output ${i}]`));
-  return wasm;
-}
 
 const t4 = (shape: number[], seed: number) => tf.tensor4d(values(size(shape), seed), shape as [number, number, number, number]);
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
