@@ -1,6 +1,6 @@
 /** The run manifest: what a run was made from, what each stage read and wrote, and what it measured. */
-import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from './atomic.ts';
+import { readJsonObjectIfExists } from './read-json.ts';
 import type { GitInfo } from './git.ts';
 
 export type StageStatus = 'running' | 'done' | 'failed';
@@ -37,18 +37,7 @@ export interface Manifest {
 
 /** Reads a manifest, or returns null when there is none yet. A corrupt one is an error naming the file. */
 export async function readManifest(path: string): Promise<Manifest | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    return JSON.parse(text) as Manifest;
-  } catch {
-    throw new Error(`${path} is not valid JSON; delete it (or the run directory) or rerun with --force`);
-  }
+  return readJsonObjectIfExists<Manifest>(path, 'delete it (or the run directory) or rerun with --force');
 }
 
 /** Writes the manifest atomically, stamping updatedAt. */

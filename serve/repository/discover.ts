@@ -2,7 +2,8 @@
  * Finding models in a repository laid out as `<root>/<name>/<version>/model.onnx` (with an optional
  * `<root>/<name>/config.json`). Names that could reach outside the repository are never used.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readJsonObjectIfExists } from '../../pipeline/runner/read-json.ts';
 import { join } from 'node:path';
 import type { ModelConfig } from '../../pipeline/publish/config.ts';
 import { isValidModelName, listVersions } from '../../pipeline/publish/publish.ts';
@@ -39,19 +40,5 @@ export async function discoverVersions(root: string, name: string): Promise<Disc
 
 /** The model's config.json, or null when there is none; throws naming the file when it is malformed. */
 export async function readModelConfig(root: string, name: string): Promise<Partial<ModelConfig> | null> {
-  const path = join(root, name, 'config.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-    return parsed as Partial<ModelConfig>;
-  } catch (err) {
-    throw new Error(`${path} is not valid: ${(err as Error).message}`);
-  }
+  return readJsonObjectIfExists<Partial<ModelConfig>>(join(root, name, 'config.json'), 'fix or delete it (a model without config.json is described from the ONNX file itself)');
 }
