@@ -196,7 +196,7 @@ export function buildProgram(): Command {
     });
 
   addRunOptions(
-    program.command('start').description('what `npm start` runs: the default pipeline (digits), then the server once it exists'),
+    program.command('start').description('what `npm start` runs: the digits pipeline through publish, then the server with the web demo'),
   ).action(async (o: CommonOpts) => {
     const available = STAGE_NAMES.filter((s) => stages.has(s));
     await runStages('digits', available, o);

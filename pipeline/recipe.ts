@@ -19,6 +19,8 @@ export interface AugmentConfig {
   affine?: { rotateDeg: number; shiftPx: number; scale: number; shearDeg?: number };
   /** Probability of inverting a sample (x → 1 − x). */
   invertProbability?: number;
+  /** Probability of thickening (3×3 max) or, equally often, thinning (3×3 min) the strokes. */
+  strokeWidthProbability?: number;
   /** Standard deviation of additive Gaussian noise (on 0..1 pixels), clipped back to 0..1. */
   gaussianNoiseStd?: number;
 }

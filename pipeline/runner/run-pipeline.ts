@@ -87,13 +87,18 @@ export async function runPipeline(
           (producer ? `: run \`onnxline ${producer} ${recipe.name}\` (with the same options) or \`onnxline pipeline ${recipe.name}\` first` : ''),
       );
     }
+    const ctx: StageContext = { recipe, config, options, runDir, manifest, path: (rel) => join(runDir, rel), log };
     const prev = manifest.stages[name];
     if (!options.force && prev?.status === 'done' && prev.configHash === configHash && sameHashes(prev.inputs, inputs)) {
       const outputs = await hashAll(runDir, stage.outputs(config));
       if (!('missing' in outputs) && sameHashes(prev.outputs, outputs)) {
-        log(`${name}: up to date, skipped (inputs and config unchanged; --force reruns it)`);
-        skipped.push(name);
-        continue;
+        const stale = stage.staleReason ? await stage.staleReason(ctx) : null;
+        if (!stale) {
+          log(`${name}: up to date, skipped (inputs and config unchanged; --force reruns it)`);
+          skipped.push(name);
+          continue;
+        }
+        log(`${name}: rerunning: ${stale}`);
       }
     }
     const record: StageRecord = { status: 'running', startedAt: new Date().toISOString(), configHash, inputs, outputs: {} };
@@ -102,7 +107,6 @@ export async function runPipeline(
     await writeManifest(manifestPath, manifest);
     log(`${name}: ${stage.description}`);
     const t0 = performance.now();
-    const ctx: StageContext = { recipe, config, options, runDir, manifest, path: (rel) => join(runDir, rel), log };
     try {
       record.metrics = await stage.run(ctx);
     } catch (err) {

@@ -61,6 +61,11 @@ export interface Stage {
   outputs(config: ResolvedConfig): string[];
   /** The part of the config whose change makes this stage run again. */
   configSlice(config: ResolvedConfig): unknown;
+  /**
+   * For a stage with effects outside the run directory (publish): a reason to rerun although its
+   * inputs, config and outputs are unchanged (e.g. the published file is gone), or null.
+   */
+  staleReason?(ctx: StageContext): Promise<string | null>;
   /** Does the work; returns metrics for the manifest. Must write outputs atomically. */
   run(ctx: StageContext): Promise<Record<string, unknown>>;
 }

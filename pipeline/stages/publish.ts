@@ -3,7 +3,9 @@
  * (idempotent for unchanged bytes) with config.json and a Triton config.pbtxt; refuses a model
  * that validation did not bless.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { hashFile } from '../runner/hash.ts';
 import { writeJsonAtomic } from '../runner/atomic.ts';
 import type { Stage } from '../runner/stage.ts';
 import { publishModel } from '../publish/publish.ts';
@@ -17,6 +19,14 @@ export const publishStage: Stage = {
   inputs: () => [BLESSED_ONNX_FILE, REPORT_FILE],
   outputs: () => [PUBLISHED_FILE],
   configSlice: () => ({}),
+  async staleReason(ctx) {
+    const published = JSON.parse(await readFile(ctx.path(PUBLISHED_FILE), 'utf8')) as { repositoryRoot?: string; modelPath?: string; sha256?: string };
+    if (published.repositoryRoot !== ctx.options.repositoryRoot) return `it was published to ${published.repositoryRoot}, and this run publishes to ${ctx.options.repositoryRoot}`;
+    if (!published.modelPath || !existsSync(published.modelPath) || (await hashFile(published.modelPath)) !== published.sha256) {
+      return `the published model ${published.modelPath} is no longer in the repository`;
+    }
+    return null;
+  },
   async run(ctx) {
     const report = JSON.parse(await readFile(ctx.path(REPORT_FILE), 'utf8')) as { blessed?: unknown; reasons?: unknown };
     const bytes = new Uint8Array(await readFile(ctx.path(BLESSED_ONNX_FILE)));

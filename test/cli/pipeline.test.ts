@@ -150,3 +150,26 @@ test('a recipe file trains on real digits and learns: loss falls and test accura
   assert.equal(evaluation.confusion.flat().reduce((a, b) => a + b, 0), evaluation.count, 'the confusion matrix counts every test sample once');
   await rm(runs, { recursive: true, force: true });
 });
+
+test('publish reruns when its published model is gone from the repository, though nothing else changed', async () => {
+  const runs = await mkdtemp(join(tmpdir(), 'onnxline-runs-'));
+  const repo = join(runs, 'repo');
+  const recipe = new URL('../fixtures/tiny-digits-recipe.ts', import.meta.url).pathname;
+  const args = ['pipeline', recipe, '--backend', 'wasm', '--train-limit', '512', '--epochs', '1', '--runs', runs, '--repository', repo, '--no-progress'];
+  const first = cli(args);
+  assert.equal(first.code, 0, first.out);
+  const model = join(repo, 'tiny-digits', '1', 'model.onnx');
+  assert.ok(existsSync(model), 'version 1 was published');
+  const again = cli(args);
+  assert.match(again.out, /publish: up to date, skipped/);
+  await rm(join(repo, 'tiny-digits'), { recursive: true });
+  const third = cli(args);
+  assert.equal(third.code, 0, third.out);
+  assert.match(third.out, /train: up to date, skipped/);
+  assert.match(third.out, /publish: rerunning: the published model .* is no longer in the repository/);
+  assert.ok(existsSync(model), 'the model is published again');
+  const otherRepo = cli([...args.slice(0, -3), '--repository', join(runs, 'repo2'), '--no-progress']);
+  assert.match(otherRepo.out, /publish: rerunning: it was published to /);
+  assert.ok(existsSync(join(runs, 'repo2', 'tiny-digits', '1', 'model.onnx')));
+  await rm(runs, { recursive: true, force: true });
+});

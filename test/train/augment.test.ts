@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { augmentBatch, randomInverseAffine, warpAffine } from '../../pipeline/train/augment.ts';
+import { augmentBatch, morph3x3, randomInverseAffine, warpAffine } from '../../pipeline/train/augment.ts';
 import { mulberry32 } from '../../pipeline/train/seeded-random.ts';
 
 function blob(h: number, w: number, cy: number, cx: number): Float32Array {
@@ -50,4 +50,21 @@ test('inversion and Gaussian noise stay within 0..1', () => {
   augmentBatch(batch, 1, [10, 10, 1], { gaussianNoiseStd: 0.5 }, mulberry32(3));
   assert.ok(batch.every((v) => v >= 0 && v <= 1));
   assert.ok(new Set(batch).size > 50, 'noise made the pixels differ');
+});
+
+test('stroke-width jitter widens or thins a stroke by half a pixel on each side, never erasing it', () => {
+  const h = 9, w = 9;
+  const line = new Float32Array(h * w);
+  for (let y = 0; y < h; y++) line[y * w + 4] = 1; // a vertical 1-px stroke at x = 4
+  const thick = new Float32Array(line.length);
+  morph3x3(line, thick, h, w, 1, true);
+  assert.deepEqual([...thick.subarray(4 * w + 2, 4 * w + 7)], [0, 0.5, 1, 0.5, 0], 'dilation adds half-ink neighbours');
+  const thin = new Float32Array(line.length);
+  morph3x3(line, thin, h, w, 1, false);
+  assert.deepEqual([...thin.subarray(4 * w + 3, 4 * w + 6)], [0, 0.5, 0], 'erosion halves a 1-px stroke instead of erasing it');
+  const batch = line.slice();
+  augmentBatch(batch, 1, [h, w, 1], { strokeWidthProbability: 1 }, mulberry32(5));
+  const inkBefore = line.reduce((a, b) => a + b, 0);
+  const inkAfter = batch.reduce((a, b) => a + b, 0);
+  assert.notEqual(inkAfter, inkBefore, 'with probability 1 every sample is changed');
 });
