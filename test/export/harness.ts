@@ -90,14 +90,14 @@ export interface CompareOptions {
   intMax?: number;
   /** Multiplies generated float inputs (default 1: values in [-1, 1)); e.g. 10 to reach relu6's clip. */
   inputScale?: number;
-  /** Also run the model in onnxruntime-web (wasm, 1 thread) and compare. Default false. */
+  /** Also run the model in onnxruntime-web (wasm, 1 thread) and compare. Default true: every exported model must load and run in both runtimes. */
   web?: boolean;
 }
 
 export interface CompareResult {
   bytes: Uint8Array;
   maxAbsDiff: number;
-  /** Max abs diff of onnxruntime-web against tfjs (when `web` was set). */
+  /** Max abs diff of onnxruntime-web against tfjs (absent when `web: false`). */
   maxAbsDiffWeb?: number;
   summary: ExportSummary;
   result: ExportResult;
@@ -199,7 +199,7 @@ function compareOutputs(label: string, runtime: string, expected: tf.Tensor[], g
 /**
  * Exports `model`, runs it in tfjs and onnxruntime-node on the same (seeded random or given)
  * inputs and asserts equal output shapes and max abs diff ≤ tolerance × max(1, max|tfjs|).
- * Saves the .onnx for `checkOnnxModels`. With `web: true` also checks onnxruntime-web.
+ * Saves the .onnx for `checkOnnxModels`. Unless `web: false`, also checks onnxruntime-web.
  */
 export async function exportAndCompare(model: tfl.LayersModel, opts: CompareOptions = {}): Promise<CompareResult> {
   await useCpuBackend();
@@ -232,7 +232,7 @@ export async function exportAndCompare(model: tfl.LayersModel, opts: CompareOpti
   await session.release();
 
   let maxAbsDiffWeb: number | undefined;
-  if (opts.web) {
+  if (opts.web ?? true) {
     const webSession = await ortWeb.InferenceSession.create(result.bytes);
     const gotWeb = await webSession.run(feedsFor(ortWeb.Tensor));
     maxAbsDiffWeb = compareOutputs(label, 'onnxruntime-web', expected, outNames.map((n) => gotWeb[n]!), outNames, tolerance);
