@@ -5,12 +5,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
-import { addVersion, digitsModel, digitsRequest, getJson, postJson, serve, tempDir, writeConfig, type TestServer } from './fixtures.ts';
+import { addVersion, digitsModel, digitsRequest, getJson, postJson, referenceDigits, serve, tempDir, writeConfig, type TestServer } from './fixtures.ts';
 
 let server: TestServer;
 let repo: ReturnType<typeof tempDir>;
-let reference: ort.InferenceSession;
+let reference: Awaited<ReturnType<typeof referenceDigits>>;
 
 before(async () => {
   repo = tempDir('onnxline-batching-');
@@ -19,7 +18,7 @@ before(async () => {
   await addVersion(repo.dir, 'slow', 1, digitsModel(4));
   await writeConfig(repo.dir, 'slow', { max_batch_size: 64, dynamic_batching: { max_queue_delay_microseconds: 300_000, max_queue_size: 2 } });
   server = await serve(repo.dir);
-  reference = await ort.InferenceSession.create(digitsModel(4));
+  reference = await referenceDigits(digitsModel(4));
 });
 
 after(async () => {
@@ -28,10 +27,6 @@ after(async () => {
   repo?.cleanup();
 });
 
-async function alone(req: ReturnType<typeof digitsRequest>): Promise<Float32Array> {
-  const i = req.inputs[0]!;
-  return (await reference.run({ image: new ort.Tensor('float32', Float32Array.from(i.data), i.shape) })).probabilities!.data as Float32Array;
-}
 
 async function executions(model: string): Promise<{ inference: number; execution: number }> {
   const { body } = await getJson(`${server.url}/v2/models/${model}/stats`);
@@ -47,7 +42,7 @@ test('concurrent requests run in fewer executions, and each gets exactly its own
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.id, `r${i}`);
     assert.deepEqual(res.body.outputs[0].shape, [rows[i], 10]);
-    const expected = await alone(requests[i]!);
+    const expected = await reference.run(requests[i]!);
     res.body.outputs[0].data.forEach((v: number, j: number) => assert.ok(Math.abs(v - expected[j]!) < 1e-6, `request ${i} element ${j}: ${v} vs ${expected[j]} (unbatched)`));
   }
   const after = await executions('digits');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DataType, Graph, attr, encodeModel } from '../../pipeline/export/index.ts';
 import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../../pipeline/runner/atomic.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../serve/main.ts';
+import * as ort from 'onnxruntime-node';
 
 export const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
@@ -115,4 +116,17 @@ export async function getJson(url: string, headers: Record<string, string> = {})
 export function digitsRequest(rows: number, seed = 3): { inputs: { name: string; shape: number[]; datatype: string; data: number[] }[] } {
   const data = Array.from(weights(rows * 784, seed, 1), (v) => Math.abs(v));
   return { inputs: [{ name: 'image', shape: [rows, 28, 28, 1], datatype: 'FP32', data }] };
+}
+
+/** An in-process onnxruntime session on `bytes` that answers a digitsRequest directly: the unbatched reference. */
+export async function referenceDigits(bytes: Uint8Array): Promise<{ run(req: ReturnType<typeof digitsRequest>): Promise<Float32Array>; release(): Promise<void> }> {
+  const session = await ort.InferenceSession.create(bytes);
+  return {
+    async run(req) {
+      const i = req.inputs[0]!;
+      const out = await session.run({ image: new ort.Tensor('float32', Float32Array.from(i.data), i.shape) });
+      return out.probabilities!.data as Float32Array;
+    },
+    release: () => session.release(),
+  };
 }

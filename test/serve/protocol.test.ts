@@ -6,20 +6,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import * as ort from 'onnxruntime-node';
 import { publishModel } from '../../pipeline/publish/publish.ts';
-import { DIGIT_LABELS, addVersion, digitsModel, digitsRequest, getJson, postJson, serve, tempDir, typesModel, type TestServer } from './fixtures.ts';
+import { DIGIT_LABELS, addVersion, digitsModel, digitsRequest, getJson, postJson, referenceDigits, serve, tempDir, typesModel, type TestServer } from './fixtures.ts';
 
 let server: TestServer;
 let repo: ReturnType<typeof tempDir>;
-let reference: ort.InferenceSession;
+let reference: Awaited<ReturnType<typeof referenceDigits>>;
 
 before(async () => {
   repo = tempDir('onnxline-protocol-');
   await publishModel({ repositoryRoot: repo.dir, name: 'digits', bytes: digitsModel(1), report: { blessed: true } });
   await addVersion(repo.dir, 'types', 1, typesModel());
   server = await serve(repo.dir);
-  reference = await ort.InferenceSession.create(digitsModel(1));
+  reference = await referenceDigits(digitsModel(1));
 });
 
 after(async () => {
@@ -28,11 +27,6 @@ after(async () => {
   repo?.cleanup();
 });
 
-async function referenceProbabilities(req: ReturnType<typeof digitsRequest>): Promise<Float32Array> {
-  const i = req.inputs[0]!;
-  const out = await reference.run({ image: new ort.Tensor('float32', Float32Array.from(i.data), i.shape) });
-  return out.probabilities!.data as Float32Array;
-}
 
 test('health: live and ready answer 200 with an empty body', async () => {
   for (const path of ['/v2/health/live', '/v2/health/ready']) {
@@ -91,7 +85,7 @@ test('infer with JSON: flat data, id echoed, probabilities equal onnxruntime run
   assert.equal(out.name, 'probabilities');
   assert.equal(out.datatype, 'FP32');
   assert.deepEqual(out.shape, [2, 10]);
-  const expected = await referenceProbabilities(req);
+  const expected = await reference.run(req);
   out.data.forEach((v: number, i: number) => assert.ok(Math.abs(v - expected[i]!) < 1e-6, `element ${i}: ${v} vs ${expected[i]}`));
 });
 
@@ -147,7 +141,7 @@ test('binary tensor data: binary request in, binary output out (binary_data_outp
   assert.deepEqual(header.outputs[0], { name: 'probabilities', datatype: 'FP32', shape: [3, 10], parameters: { binary_data_size: 120 } });
   assert.equal(rest.byteLength, 120);
   const got = new Float32Array(rest.buffer.slice(rest.byteOffset, rest.byteOffset + 120));
-  const expected = await referenceProbabilities(json);
+  const expected = await reference.run(json);
   got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-6, `element ${i}`));
 });
 
@@ -180,7 +174,7 @@ test('classification extension: top-k as BYTES "score:index:label", in JSON and 
   const out = body.outputs[0];
   assert.equal(out.datatype, 'BYTES');
   assert.deepEqual(out.shape, [2, 3]);
-  const expected = await referenceProbabilities(req);
+  const expected = await reference.run(req);
   const row0 = [...expected.slice(0, 10)].map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 3);
   assert.deepEqual(out.data.slice(0, 3), row0.map(([p, i]) => `${p.toFixed(6)}:${i}:${DIGIT_LABELS[i]}`));
 
