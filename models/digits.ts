@@ -41,7 +41,7 @@ export const digits: Recipe = {
     epochs: 30,
     batchSize: 128,
     optimizer: { name: 'adam', learningRate: 1e-3 },
-    augment: { affine: { rotateDeg: 8, shiftPx: 2, scale: 0.08, shearDeg: 4 } },
+    augment: { affine: { rotateDeg: 8, shiftPx: 2, scale: 0.08, shearDeg: 4 }, strokeWidthProbability: 0.3 },
     reduceLrOnPlateau: { factor: 0.5, patience: 3, minLr: 1e-5 },
     earlyStopping: { patience: 8 },
     keepBest: true,
