@@ -2,7 +2,7 @@
  * Atomic file writes: every artifact is written to a temporary sibling and renamed into place,
  * so a killed process leaves either the old file or the new one, never half of one.
  */
-import { mkdir, rename, rm, writeFile, open } from 'node:fs/promises';
+import { mkdir, rename, rm, open } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -59,5 +59,3 @@ export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Prom
     throw err;
   }
 }
-
-export { writeFile };
