@@ -10,7 +10,7 @@ import { BACKEND_CHOICES, type BackendChoice } from './train/backend.ts';
 import { runPipeline, StageNotAvailableError } from './runner/run-pipeline.ts';
 import { resolveConfig } from './runner/resolve-config.ts';
 import { STAGE_NAMES, type RunOptions, type StageName } from './runner/stage.ts';
-import { stages, notYetAvailable } from './stages/index.ts';
+import { stages } from './stages/index.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -75,10 +75,6 @@ function runOptions(o: CommonOpts): RunOptions {
 
 async function runStages(recipeName: string, names: StageName[], o: CommonOpts): Promise<void> {
   const recipe = await loadRecipe(recipeName);
-  const missing = names.find((n) => !stages.has(n));
-  if (missing) {
-    throw new StageNotAvailableError(`stage "${missing}" is not available yet: ${notYetAvailable[missing] ?? 'not implemented'} has not landed. Run the stages before it with --stages ${names.filter((n) => stages.has(n)).join(',') || 'data,train'}.`);
-  }
   const options = runOptions(o);
   const config = resolveConfig(recipe, options);
   const result = await runPipeline(recipe, config, names, stages, options);
@@ -140,12 +136,7 @@ export function buildProgram(): Command {
       .argument('<recipe>', 'recipe name (see `onnxline models`) or the path of a recipe file')
       .option('--stages <list>', `comma-separated subset of ${STAGE_NAMES.join(',')}`, parseStages),
   ).action(async (recipe: string, o: CommonOpts & { stages?: StageName[] }) => {
-    const wanted = o.stages ?? STAGE_NAMES.filter((s) => stages.has(s));
-    if (!o.stages) {
-      const absent = STAGE_NAMES.filter((s) => !stages.has(s));
-      if (absent.length) console.log(`pipeline: ${absent.join(', ')} not available yet (${absent.map((s) => notYetAvailable[s]).join('; ')}); running ${wanted.join(', ')}`);
-    }
-    await runStages(recipe, wanted, o);
+    await runStages(recipe, o.stages ?? [...STAGE_NAMES], o);
   });
 
   for (const name of STAGE_NAMES) {
@@ -198,8 +189,7 @@ export function buildProgram(): Command {
   addRunOptions(
     program.command('start').description('what `npm start` runs: the digits pipeline through publish, then the server with the web demo'),
   ).action(async (o: CommonOpts) => {
-    const available = STAGE_NAMES.filter((s) => stages.has(s));
-    await runStages('digits', available, o);
+    await runStages('digits', [...STAGE_NAMES], o);
     await serveCommand({ port: process.env.PORT ? Number(process.env.PORT) : 8080, host: '127.0.0.1', repository: o.repository, device: 'auto', threads: 0, maxBatchSize: 32, maxQueueDelayMs: 0, bodyLimit: 16 * 1024 * 1024, pollMs: 2000 });
   });
 

@@ -1,4 +1,4 @@
-/** The stages onnxline has, by name. A stage a later issue builds is absent here and reported as not available. */
+/** The stages onnxline has, by name. */
 import type { Stage, StageName } from '../runner/stage.ts';
 import { dataStage } from './data.ts';
 import { trainStage } from './train.ts';
@@ -9,6 +9,3 @@ import { publishStage } from './publish.ts';
 export const stages: ReadonlyMap<StageName, Stage> = new Map<StageName, Stage>(
   [dataStage, trainStage, exportStage, validateStage, publishStage].map((s) => [s.name, s]),
 );
-
-/** Why a stage isn't available yet (the issue that builds it). */
-export const notYetAvailable: Partial<Record<StageName, string>> = {};
