@@ -25,7 +25,7 @@
  * higher-order gradients of this gradient — it calls tfjs-core's original gradient unchanged.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { f32, type WasmKernelArgs } from './util.ts';
+import { f32, gradientOverride, type WasmKernelArgs } from './util.ts';
 
 export const BATCH_NORM_GRAD_KERNEL = 'OnnxlineBatchNormGrad';
 
@@ -119,11 +119,11 @@ export const batchNormGradConfig: tf.KernelConfig = {
   kernelFunc: batchNormGrad as unknown as tf.KernelFunc,
 };
 
-let originalGrad: tf.GradConfig | undefined;
+const override = gradientOverride(tf.FusedBatchNorm, () => fusedGradConfig);
 
 /** tfjs-core's FusedBatchNorm gradient, as it was before onnxline replaced it (if it did). */
 export function originalBatchNormGradient(): tf.GradConfig | undefined {
-  return originalGrad ?? tf.getGradient(tf.FusedBatchNorm);
+  return override.original();
 }
 
 function fusedApplies(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor | undefined): boolean {
@@ -139,7 +139,7 @@ const fusedGradConfig: tf.GradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const dyT = dy as tf.Tensor;
     const [x, mean, variance, scale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
-    if (!fusedApplies(dyT, x, mean, variance, scale)) return originalGrad!.gradFunc(dy, saved, attrs);
+    if (!fusedApplies(dyT, x, mean, variance, scale)) return override.original()!.gradFunc(dy, saved, attrs);
     const { varianceEpsilon } = attrs as unknown as tf.FusedBatchNormAttrs;
     const C = x.shape[x.rank - 1]!;
     const k = tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
@@ -160,15 +160,10 @@ const fusedGradConfig: tf.GradConfig = {
  * Returns false if tfjs-core has no FusedBatchNorm gradient to fall back to.
  */
 export function registerFusedBatchNormGradient(): boolean {
-  const current = tf.getGradient(tf.FusedBatchNorm);
-  if (current === fusedGradConfig) return true;
-  if (!current) return false;
-  originalGrad = current;
-  tf.registerGradient(fusedGradConfig);
-  return true;
+  return override.register();
 }
 
 /** Puts tfjs-core's FusedBatchNorm gradient back. */
 export function unregisterFusedBatchNormGradient(): void {
-  if (originalGrad && tf.getGradient(tf.FusedBatchNorm) === fusedGradConfig) tf.registerGradient(originalGrad);
+  override.unregister();
 }

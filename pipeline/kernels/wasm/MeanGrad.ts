@@ -9,8 +9,9 @@
  * on wasm, and calls tfjs-core's original gradient everywhere else.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientOverride } from './util.ts';
 
-let originalGrad: tf.GradConfig | undefined;
+const override = gradientOverride(tf.Mean, () => meanGradConfig);
 
 const meanGradConfig: tf.GradConfig = {
   kernelName: tf.Mean,
@@ -18,7 +19,7 @@ const meanGradConfig: tf.GradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved as [tf.Tensor];
     const dyT = dy as tf.Tensor;
-    if (tf.getBackend() !== 'wasm' || dyT.dtype !== 'float32') return originalGrad!.gradFunc(dy, saved, attrs);
+    if (tf.getBackend() !== 'wasm' || dyT.dtype !== 'float32') return override.original()!.gradFunc(dy, saved, attrs);
     const { axis } = attrs as unknown as tf.MeanAttrs;
     const axes = tf.util.parseAxisParam(axis, x.shape);
     const reduceSize = axes.reduce((n, a) => n * x.shape[a]!, 1);
@@ -38,20 +39,15 @@ const meanGradConfig: tf.GradConfig = {
 
 /** Makes Mean's gradient take the tile path on wasm (idempotent). False if tfjs-core has none. */
 export function registerMeanGradient(): boolean {
-  const current = tf.getGradient(tf.Mean);
-  if (current === meanGradConfig) return true;
-  if (!current) return false;
-  originalGrad = current;
-  tf.registerGradient(meanGradConfig);
-  return true;
+  return override.register();
 }
 
 /** Puts tfjs-core's Mean gradient back. */
 export function unregisterMeanGradient(): void {
-  if (originalGrad && tf.getGradient(tf.Mean) === meanGradConfig) tf.registerGradient(originalGrad);
+  override.unregister();
 }
 
 /** tfjs-core's Mean gradient, as it was before onnxline replaced it (if it did). */
 export function originalMeanGradient(): tf.GradConfig | undefined {
-  return originalGrad ?? tf.getGradient(tf.Mean);
+  return override.original();
 }

@@ -114,3 +114,31 @@ export function pair(v: number | number[] | undefined, dflt = 1): [number, numbe
   if (v.length === 1) return [v[0], v[0]];
   return [v[0], v[1]];
 }
+
+/**
+ * A replacement for tfjs's (global, all-backend) gradient of `kernelName` that keeps the original:
+ * `original()` is what to fall back to (and what tests compare with), `register()` installs the
+ * replacement idempotently (false when tfjs has no gradient to fall back to), `unregister()` restores.
+ */
+export function gradientOverride(kernelName: string, replacement: () => tf.GradConfig): {
+  original(): tf.GradConfig | undefined;
+  register(): boolean;
+  unregister(): void;
+} {
+  let saved: tf.GradConfig | undefined;
+  return {
+    original: () => saved ?? tf.getGradient(kernelName),
+    register() {
+      const ours = replacement();
+      const current = tf.getGradient(kernelName);
+      if (current === ours) return true;
+      if (!current) return false;
+      saved = current;
+      tf.registerGradient(ours);
+      return true;
+    },
+    unregister() {
+      if (saved && tf.getGradient(kernelName) === replacement()) tf.registerGradient(saved);
+    },
+  };
+}
