@@ -11,6 +11,7 @@ import { runPipeline, StageNotAvailableError } from './runner/run-pipeline.ts';
 import { resolveConfig } from './runner/resolve-config.ts';
 import { STAGE_NAMES, type RunOptions, type StageName } from './runner/stage.ts';
 import { stages } from './stages/index.ts';
+import { DEVICE_CHOICES, type DeviceChoice } from '../serve/sessions/device.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -85,7 +86,7 @@ interface ServeOpts {
   port: number;
   host: string;
   repository: string;
-  device: 'auto' | 'cuda' | 'cpu';
+  device: DeviceChoice;
   threads: number;
   maxBatchSize: number;
   maxQueueDelayMs: number;
@@ -168,7 +169,7 @@ export function buildProgram(): Command {
     .option('--port <n>', 'port to listen on (env PORT)', positiveInt('--port'), process.env.PORT ? Number(process.env.PORT) : 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--repository <dir>', 'the model repository to serve', 'model-repository')
-    .addOption(new Option('--device <name>', 'execution provider').choices(['auto', 'cuda', 'cpu']).default('auto'))
+    .addOption(new Option('--device <name>', 'execution provider: auto tries cuda, then webgpu (a hardware adapter), then cpu').choices(DEVICE_CHOICES).default('auto'))
     .option('--threads <n>', 'onnxruntime intra-op threads per model (0 = its default)', positiveInt('--threads'), 0)
     .option('--max-batch-size <n>', 'largest dynamic batch, for models whose config.json does not say', positiveInt('--max-batch-size'), 32)
     .option('--max-queue-delay-ms <ms>', 'longest a request waits for a batch to fill, for models whose config.json does not say', Number, 0)

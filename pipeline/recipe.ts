@@ -17,6 +17,11 @@ export interface OptimizerConfig {
 export interface AugmentConfig {
   /** Random affine jitter per sample. */
   affine?: { rotateDeg: number; shiftPx: number; scale: number; shearDeg?: number };
+  /**
+   * Elastic distortion (Simard et al. 2003): a per-pixel displacement field of uniform noise,
+   * smoothed by a Gaussian of `sigma` px and scaled by `alpha`, applied with the affine jitter.
+   */
+  elastic?: { alpha: number; sigma: number };
   /** Probability of inverting a sample (x → 1 − x). */
   invertProbability?: number;
   /** Probability of thickening (3×3 max) or, equally often, thinning (3×3 min) the strokes. */

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { createApp } from './app.ts';
 import { ServerMetrics } from './metrics.ts';
 import { ModelManager } from './repository/manager.ts';
-import { providersFor, type DeviceChoice } from './sessions/device.ts';
+import { resolveProviders, type DeviceChoice } from './sessions/device.ts';
 
 const pkgVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -56,9 +56,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const log = o.log ?? ((line: string) => console.log(line));
   const metrics = new ServerMetrics(o.processMetrics ?? false);
   const root = resolve(o.repository);
+  const plan = await resolveProviders(o.device ?? 'auto', log);
+  if (plan.adapter) {
+    const a = plan.adapter;
+    metrics.webgpuAdapter.set({ description: a.description || a.device, vendor: a.vendor, architecture: a.architecture, software: String(a.software) }, 1);
+  }
   const manager = new ModelManager({
     root,
-    session: { providers: providersFor(o.device ?? 'auto', log), intraOpThreads: o.threads ?? 0, interOpThreads: o.interOpThreads ?? 0, spinning: o.spinning ?? process.env.ONNXLINE_ORT_SPINNING === '1', log },
+    session: { providers: plan.providers, intraOpThreads: o.threads ?? 0, interOpThreads: o.interOpThreads ?? 0, spinning: o.spinning ?? process.env.ONNXLINE_ORT_SPINNING === '1', log },
     batching: {
       maxBatchSize: o.maxBatchSize ?? 32,
       maxQueueDelayMs: o.maxQueueDelayMs ?? 0,

@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics for the server (prom-client, one registry per server so that several servers
  * in one process don't share counters): requests by model, version, outcome and reason; inference
- * and execution counts; queue, compute and total latency; pending requests; loaded models.
+ * and execution counts; queue, compute and total latency; pending requests; loaded models (with
+ * their execution provider) and the WebGPU adapter.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -17,6 +18,7 @@ export class ServerMetrics {
   readonly requestSeconds = new Histogram({ name: 'onnxline_request_duration_seconds', help: 'Total time of an inference request, decoding to encoding', labelNames: ['model', 'version'], buckets: BUCKETS, registers: [this.registry] });
   readonly pending = new Gauge({ name: 'onnxline_pending_requests', help: 'Requests queued or executing', labelNames: ['model'], registers: [this.registry] });
   readonly loaded = new Gauge({ name: 'onnxline_model_loaded', help: '1 for each loaded model version, labelled with its execution provider', labelNames: ['model', 'version', 'execution_provider'], registers: [this.registry] });
+  readonly webgpuAdapter = new Gauge({ name: 'onnxline_webgpu_adapter', help: '1 for the WebGPU adapter the webgpu execution provider runs on (when Dawn could describe it); software="true" for a CPU implementation', labelNames: ['description', 'vendor', 'architecture', 'software'], registers: [this.registry] });
   readonly loadFailures = new Counter({ name: 'onnxline_model_load_failures_total', help: 'Model versions that failed to load', labelNames: ['model', 'version'], registers: [this.registry] });
 
   constructor(defaultMetrics = false) {

@@ -28,6 +28,7 @@ import { initWasmTrainingBackend } from './init-wasm.ts';
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './register-wasm.ts';
 import { f32, type WasmKernelArgs } from './wasm/util.ts';
 import { digits } from '../../models/digits.ts';
+import { benchModel } from '../../models/bench-models.ts';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -109,17 +110,7 @@ function buildModel(): tf.LayersModel {
     model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
     return model;
   }
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 128, activation: 'relu' }),
-      tf.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
+  const model = benchModel('bench-cnn').build();
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
   return model;
 }

@@ -15,12 +15,20 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from './register-wasm.ts';
+import { disableNative, nativeUnavailable, resetNative, setNativeThreads } from './native/ort-sync.ts';
 
 export interface WasmTrainingBackendOptions {
   /** XNNPACK threads (default 1). Values > 1 load the threaded SIMD build through worker_threads. */
   threads?: number;
   /** Passed to registerWasmTrainingKernels (default true). */
   accelerate?: boolean;
+  /**
+   * Run large convolutions and matrix products on onnxruntime-node's native kernels
+   * (native/ort-sync.ts) when it loads (default true).
+   */
+  native?: boolean;
+  /** Threads of the native kernels (default: `threads`). */
+  nativeThreads?: number;
 }
 
 export interface WasmTrainingBackendInfo {
@@ -33,6 +41,8 @@ export interface WasmTrainingBackendInfo {
   kernels: string[];
   /** Why a request for threads was not honoured, if it was not. */
   note?: string;
+  /** Native kernels (onnxruntime MLAS): their thread count, or why they are not used. */
+  native: { threads: number } | { unavailable: string };
 }
 
 interface PThreadPool {
@@ -78,7 +88,13 @@ async function setBackendThreaded(threads: number): Promise<boolean> {
  * initialised it is reused as it is. Throws only if wasm cannot start at all.
  */
 export async function initWasmTrainingBackend(options: WasmTrainingBackendOptions = {}): Promise<WasmTrainingBackendInfo> {
-  const requested = Math.max(1, Math.floor(options.threads ?? 1));
+  const asked = Math.max(1, Math.floor(options.threads ?? 1));
+  if (options.native !== false) resetNative(); // forget an earlier call's native: false
+  const nativeWhy = options.native === false ? 'turned off' : nativeUnavailable();
+  const nativeThreads = Math.max(1, Math.floor(options.nativeThreads ?? asked));
+  if (nativeWhy === null) setNativeThreads(nativeThreads);
+  else disableNative(nativeWhy);
+  const requested = asked;
   let note: string | undefined;
   const alreadyUp = tf.engine().registry.wasm !== undefined;
   let ok = false;
@@ -105,5 +121,6 @@ export async function initWasmTrainingBackend(options: WasmTrainingBackendOption
   const threads = wasm.getThreadsCount();
   if (requested > 1 && threads < requested && !note) note = `asked for ${requested} threads, XNNPACK uses ${threads}`;
   const binary = threaded ? 'tfjs-backend-wasm-threaded-simd.wasm' : simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
-  return { threads, simd, binary, kernels, ...(note ? { note } : {}) };
+  const native = nativeWhy === null ? { threads: nativeThreads } : { unavailable: nativeWhy };
+  return { threads, simd, binary, kernels, ...(note ? { note } : {}), native };
 }

@@ -14,6 +14,8 @@ import { batchMatMulConfig } from './wasm/BatchMatMul.ts';
 import { conv2DBackpropFilterConfig } from './wasm/Conv2DBackpropFilter.ts';
 import { conv2DBackpropInputConfig } from './wasm/Conv2DBackpropInput.ts';
 import { maxPoolGradConfig } from './wasm/MaxPoolGrad.ts';
+import { conv2DConfig, fusedConv2DConfig } from './wasm/Conv2D.ts';
+import { fusedMatMulConfig } from './wasm/FusedMatMul.ts';
 import { sumConfig } from './wasm/Sum.ts';
 import { meanConfig } from './wasm/Mean.ts';
 import { tileConfig } from './wasm/Tile.ts';
@@ -24,6 +26,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './wasm/DepthwiseConv2
 import { depthwiseConv2dNativeBackpropInputConfig } from './wasm/DepthwiseConv2dNativeBackpropInput.ts';
 import { unsortedSegmentSumConfig } from './wasm/UnsortedSegmentSum.ts';
 import { originalKernel, saveOriginalKernel } from './wasm/util.ts';
+import { adamUpdateConfig } from './wasm/AdamUpdate.ts';
 
 /** Kernels wasm lacks that training needs; registered only where wasm has none of its own. */
 export const MISSING_WASM_KERNELS: readonly tf.KernelConfig[] = [
@@ -40,7 +43,20 @@ export const MISSING_WASM_KERNELS: readonly tf.KernelConfig[] = [
  * instead of testing ≠ 0): replaced by versions that fall back to the original for cases they do
  * not cover.
  */
-export const ACCELERATED_WASM_KERNELS: readonly tf.KernelConfig[] = [conv2DBackpropInputConfig, batchMatMulConfig, maxPoolGradConfig, sumConfig, meanConfig, tileConfig, identityConfig, castConfig];
+export const ACCELERATED_WASM_KERNELS: readonly tf.KernelConfig[] = [
+  conv2DBackpropInputConfig,
+  batchMatMulConfig,
+  maxPoolGradConfig,
+  sumConfig,
+  meanConfig,
+  tileConfig,
+  identityConfig,
+  castConfig,
+  // Convolutions and dense layers on onnxruntime's native kernels when large; wasm's for the rest.
+  conv2DConfig,
+  fusedConv2DConfig,
+  fusedMatMulConfig,
+];
 
 export interface WasmTrainingKernelOptions {
   /** Also replace the slow wasm kernels in ACCELERATED_WASM_KERNELS (default true). */
@@ -48,10 +64,11 @@ export interface WasmTrainingKernelOptions {
 }
 
 /**
- * Kernels of onnxline's own that accelerated gradients call (see wasm/FusedBatchNormGrad.ts);
+ * Kernels of onnxline's own that accelerated gradients and the fused Adam call (see
+ * wasm/FusedBatchNormGrad.ts, wasm/AdamUpdate.ts);
  * registered with `accelerate`, together with the gradient replacements below.
  */
-export const ONNXLINE_WASM_KERNELS: readonly tf.KernelConfig[] = [batchNormGradConfig];
+export const ONNXLINE_WASM_KERNELS: readonly tf.KernelConfig[] = [batchNormGradConfig, adamUpdateConfig];
 
 const registeredByUs = new Set<string>();
 const replacedByUs = new Set<string>();

@@ -4,7 +4,7 @@
  */
 import { rm, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { selectBackend } from '../train/backend.ts';
+import { leaveGpuBackend, selectBackend } from '../train/backend.ts';
 import { trainModel } from '../train/loop.ts';
 import { classificationReport, predictClasses } from '../train/evaluate.ts';
 import { saveLayersModel } from '../tfjs/model-io.ts';
@@ -30,7 +30,9 @@ export const trainStage: Stage = {
     const { recipe, config, log } = ctx;
     const backend = await selectBackend(config.backend, log);
     log(`train: backend ${backend.name} — ${backend.detail}`);
-    ctx.manifest.backend = { name: backend.name, detail: backend.detail, skipped: backend.skipped };
+    // The WebGPU adapter (vendor, architecture, description, software or not) is recorded with the backend.
+    const backendRecord: NonNullable<typeof ctx.manifest.backend> & Pick<typeof backend, 'adapter'> = { name: backend.name, detail: backend.detail, skipped: backend.skipped, ...(backend.adapter ? { adapter: backend.adapter } : {}) };
+    ctx.manifest.backend = backendRecord;
 
     const data = await readDatasetFile(ctx.path(DATASET_FILE));
     const train = config.trainLimit ? subset(data.train, Array.from({ length: Math.min(config.trainLimit, data.train.count) }, (_, i) => i)) : data.train;
@@ -62,6 +64,7 @@ export const trainStage: Stage = {
       ...(ctx.options.progress !== undefined ? { progress: ctx.options.progress } : {}),
     });
 
+    await leaveGpuBackend(model, log);
     await saveLayersModel(model, ctx.path(MODEL_DIR));
     await writeJsonAtomic(ctx.path('train/history.json'), { bestEpoch: result.bestEpoch + 1, history: result.history });
     await writeFileAtomic(ctx.path('train/curves.png'), trainingCurvesPng(`${recipe.name} — training curves (${backend.name})`, result.history, result.bestEpoch));

@@ -56,7 +56,8 @@ export const validateStage: Stage = {
     defaultToFloat(set.pixels, x);
     const samples: ParitySamples = { x, shape: set.shape, labels: set.labels, count: set.count };
 
-    const backend = await selectBackend(ctx.config.backend, () => undefined);
+    // Parity reads tfjs outputs synchronously: a webgpu run is checked on wasm (the weights are the same).
+    const backend = await selectBackend(ctx.config.backend, () => undefined, { syncReadback: true });
     const model = await loadLayersModel(ctx.path(MODEL_JSON));
     let t0 = performance.now();
     const reference = runTfjs(model, samples);

@@ -1,6 +1,7 @@
 /**
  * Training-time data augmentation on float batches (N×H×W×C, values 0..1): small random affine
- * transforms, inversion and Gaussian noise, all drawn from a seeded generator.
+ * transforms, elastic distortion, stroke-width changes, inversion and Gaussian noise, all drawn
+ * from a seeded generator.
  */
 import type { AugmentConfig } from '../recipe.ts';
 import { gaussian } from './seeded-random.ts';
@@ -10,11 +11,21 @@ import { gaussian } from './seeded-random.ts';
  * source read as 0. `inv` maps output (x, y) to source coordinates.
  */
 export function warpAffine(src: Float32Array, dst: Float32Array, h: number, w: number, c: number, inv: number[], offset = 0): void {
+  warp(src, dst, h, w, c, inv, undefined, offset);
+}
+
+/**
+ * Like {@link warpAffine}, but each output pixel is first displaced by `field` (dx then dy planes,
+ * H×W each, in pixels) before the affine map: the elastic distortion and the jitter in one resampling.
+ */
+export function warp(src: Float32Array, dst: Float32Array, h: number, w: number, c: number, inv: number[], field?: Float32Array, offset = 0): void {
   const [a, b, tx, d, e, ty] = inv as [number, number, number, number, number, number];
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const sx = a * x + b * y + tx;
-      const sy = d * x + e * y + ty;
+      const px = field ? x + field[y * w + x]! : x;
+      const py = field ? y + field[h * w + y * w + x]! : y;
+      const sx = a * px + b * py + tx;
+      const sy = d * px + e * py + ty;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
       const fx = sx - x0;
@@ -82,13 +93,67 @@ export function morph3x3(src: Float32Array, dst: Float32Array, h: number, w: num
   }
 }
 
+const IDENTITY = [1, 0, 0, 0, 1, 0];
+
+/** A normalised 1-D Gaussian kernel of radius ⌈3σ⌉. */
+function gaussianKernel(sigma: number): Float32Array {
+  const r = Math.ceil(3 * sigma);
+  const k = new Float32Array(2 * r + 1);
+  let sum = 0;
+  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < k.length; i++) k[i]! /= sum;
+  return k;
+}
+
+/** Separable Gaussian blur of one H×W plane in place (zero outside the image). */
+function blurPlane(plane: Float32Array, h: number, w: number, k: Float32Array, tmp: Float32Array): void {
+  const r = (k.length - 1) / 2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let i = Math.max(-r, -x); i <= Math.min(r, w - 1 - x); i++) acc += k[i + r]! * plane[y * w + x + i]!;
+      tmp[y * w + x] = acc;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let i = Math.max(-r, -y); i <= Math.min(r, h - 1 - y); i++) acc += k[i + r]! * tmp[(y + i) * w + x]!;
+      plane[y * w + x] = acc;
+    }
+  }
+}
+
+/**
+ * A random elastic displacement field for an H×W image (dx plane then dy plane, in pixels): uniform
+ * noise in −1..1 smoothed by a Gaussian of `sigma` px and scaled by `alpha`, as Simard et al. (2003).
+ */
+export function elasticField(h: number, w: number, alpha: number, sigma: number, rand: () => number, kernel?: Float32Array): Float32Array {
+  if (!(sigma > 0) || !Number.isFinite(sigma) || !Number.isFinite(alpha)) {
+    throw new Error(`augment.elastic needs a finite alpha and a sigma > 0 (pixels), got alpha ${alpha}, sigma ${sigma}`);
+  }
+  const k = kernel ?? gaussianKernel(sigma);
+  const field = new Float32Array(2 * h * w);
+  for (let i = 0; i < field.length; i++) field[i] = rand() * 2 - 1;
+  const tmp = new Float32Array(h * w);
+  blurPlane(field.subarray(0, h * w), h, w, k, tmp);
+  blurPlane(field.subarray(h * w), h, w, k, tmp);
+  for (let i = 0; i < field.length; i++) field[i]! *= alpha;
+  return field;
+}
+
 /** Augments a batch in place (a copy is used as the warp source). */
 export function augmentBatch(batch: Float32Array, n: number, shape: [number, number, number], cfg: AugmentConfig, rand: () => number): void {
   const [h, w, c] = shape;
   const size = h * w * c;
-  if (cfg.affine) {
+  if (cfg.affine || cfg.elastic) {
     const src = batch.slice();
-    for (let i = 0; i < n; i++) warpAffine(src, batch, h, w, c, randomInverseAffine(h, w, cfg.affine, rand), i * size);
+    const kernel = cfg.elastic && cfg.elastic.sigma > 0 ? gaussianKernel(cfg.elastic.sigma) : undefined;
+    for (let i = 0; i < n; i++) {
+      const inv = cfg.affine ? randomInverseAffine(h, w, cfg.affine, rand) : IDENTITY;
+      const field = cfg.elastic ? elasticField(h, w, cfg.elastic.alpha, cfg.elastic.sigma, rand, kernel) : undefined;
+      warp(src, batch, h, w, c, inv, field, i * size);
+    }
   }
   if (cfg.strokeWidthProbability) {
     const src = batch.slice();

@@ -14,6 +14,7 @@ import { hasCheckpoint, loadCheckpoint, modelWeights, restoreWeights, saveCheckp
 import type { EpochRecord } from './history.ts';
 import { getLearningRate, makeOptimizer, setLearningRate, withGradientClipping } from './optimizer.ts';
 import { epochProgress } from './progress.ts';
+import { PendingScalars, evaluateSetOnDevice, trainOnBatchOnDevice } from './device-step.ts';
 import { deriveSeed, mulberry32, shuffledIndices, withSeededMathRandom } from './seeded-random.ts';
 
 export interface TrainOptions {
@@ -99,6 +100,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const size = h * w * c;
   const batchSize = config.batchSize;
   const started = performance.now();
+  // On webgpu the step's loss stays on the GPU and is read once per READ_EVERY batches, not after every batch.
+  const onDevice = tf.getBackend() === 'webgpu';
+  const READ_EVERY = 16;
 
   while (state.epochsDone < config.epochs && !state.stopped) {
     const epoch = state.epochsDone;
@@ -109,6 +113,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     let lossSum = 0;
     let accSum = 0;
     let seen = 0;
+    const pending = new PendingScalars();
     await withSeededMathRandom(deriveSeed(seed, 'dropout', epoch), async () => {
       const xs = new Float32Array(batchSize * size);
       for (let s = 0; s < train.count; s += batchSize) {
@@ -119,6 +124,18 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         if (config.augment) augmentBatch(view, n, train.shape, config.augment, rand);
         const x = tf.tensor4d(view, [n, h, w, c]);
         const y = tf.tensor2d(oneHot(train.labels, order, s, e, numClasses), [n, numClasses]);
+        if (onDevice) {
+          pending.push(await trainOnBatchOnDevice(model, x, y), n);
+          tf.dispose([x, y]);
+          if (pending.size < READ_EVERY && e < train.count) continue;
+          for (const r of await pending.drain()) {
+            lossSum += r.values[0]! * r.n;
+            accSum += r.values[1]! * r.n;
+            seen += r.n;
+          }
+          bar?.update(seen, lossSum / seen, accSum / seen);
+          continue;
+        }
         const out = (await model.trainOnBatch(x, y)) as number[];
         tf.dispose([x, y]);
         lossSum += out[0]! * n;
@@ -128,7 +145,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       }
     });
     bar?.stop();
-    const val = evaluateSet(model, validation, numClasses, toFloat);
+    const val = onDevice ? await evaluateSetOnDevice(model, validation, numClasses, toFloat) : evaluateSet(model, validation, numClasses, toFloat);
     const seconds = (performance.now() - t0) / 1000;
     const lr = getLearningRate(optimizer);
     const record: EpochRecord = {

@@ -6,12 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../tfjs/setup.ts';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
 import type { OptimizerConfig, TrainConfig } from '../recipe.ts';
+import { fusedAdam } from './fused-adam.ts';
 
 /** Builds the optimizer a recipe names. */
 export function makeOptimizer(cfg: OptimizerConfig): tf.Optimizer {
   switch (cfg.name) {
     case 'adam':
-      return tf.train.adam(cfg.learningRate);
+      return fusedAdam(cfg.learningRate);
     case 'sgd':
       return tf.train.sgd(cfg.learningRate);
     case 'momentum':

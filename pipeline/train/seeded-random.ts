@@ -43,3 +43,16 @@ export function gaussian(rand: () => number): number {
   const v = rand();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
+
+/** `n` deterministic values in [-scale, scale) from a xorshift32 stream seeded by `seed` (test inputs, weights, benchmark data). */
+export function uniformValues(n: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = ((s >>> 0) / 2 ** 32 * 2 - 1) * scale;
+  }
+  return out;
+}

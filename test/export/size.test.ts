@@ -7,23 +7,10 @@ import assert from 'node:assert/strict';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { exportLayersModel } from '../../pipeline/export/index.ts';
 import { exportAndCompare, randomWeights, useCpuBackend } from './harness.ts';
+import { benchModel } from '../../models/bench-models.ts';
 
-/** The classic MNIST CNN: 32/64 3×3 filters, max-pooling, dense 128, 10 classes (225,034 params). */
-function mnistCnn(): tfl.LayersModel {
-  return tfl.sequential({
-    name: 'mnist_cnn',
-    layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dropout({ rate: 0.25 }),
-      tfl.layers.dense({ units: 128, activation: 'relu' }),
-      tfl.layers.dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
+/** The classic MNIST CNN (the training benchmark's bench-cnn): 32/64 3×3 filters, max-pooling, dense 128, 10 classes (225,034 params). */
+const mnistCnn = (): tfl.LayersModel => benchModel('bench-cnn').build();
 
 test('the .onnx size is within 1% + 64 KiB of the weight bytes', async () => {
   await useCpuBackend();

@@ -51,3 +51,18 @@ export async function agree(what: string, fn: () => tf.Tensor | tf.Tensor[]): Pr
   cpu.forEach((c, i) => assertClose(wasm[i]!, c, `${what} [output ${i}]`));
   return wasm;
 }
+
+/**
+ * The outputs of a small convolution training computation (dx, dW through conv → relu → max-pool,
+ * and a 300×200·200×100 product) on `backend`, for checking a backend configuration against cpu.
+ */
+export async function convGradients(backend: string): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(values(16 * 14 * 14 * 8, 1), [16, 14, 14, 8]);
+    const w = tf.tensor4d(values(3 * 3 * 8 * 16, 2), [3, 3, 8, 16]);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.maxPool(tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')), 2, 2, 'valid').sum())([x, w]);
+    const big = tf.matMul(tf.tensor2d(values(300 * 200, 3), [300, 200]), tf.tensor2d(values(200 * 100, 4), [200, 100]));
+    return [dx!.dataSync(), dw!.dataSync(), big.dataSync()].map((d) => Float32Array.from(d));
+  });
+}

@@ -9,21 +9,10 @@ import { DataType, Graph, attr, encodeModel } from '../../pipeline/export/index.
 import { writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../../pipeline/runner/atomic.ts';
 import { startServer, type RunningServer, type ServerOptions } from '../../serve/main.ts';
 import * as ort from 'onnxruntime-node';
+import { uniformValues as weights } from '../../pipeline/train/seeded-random.ts';
 
 export const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
-/** Deterministic pseudo-random numbers in [-scale, scale). */
-function weights(n: number, seed: number, scale: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = ((s >>> 0) / 2 ** 32 * 2 - 1) * scale;
-  }
-  return out;
-}
 
 /** A digits-shaped model: image [batch,28,28,1] FP32 → softmax(flatten · W + b) → probabilities [batch,10], with onnxline metadata. */
 export function digitsModel(seed = 1): Uint8Array {

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { augmentBatch, morph3x3, randomInverseAffine, warpAffine } from '../../pipeline/train/augment.ts';
+import { augmentBatch, elasticField, morph3x3, randomInverseAffine, warpAffine } from '../../pipeline/train/augment.ts';
 import { mulberry32 } from '../../pipeline/train/seeded-random.ts';
 
 function blob(h: number, w: number, cy: number, cx: number): Float32Array {
@@ -67,4 +67,44 @@ test('stroke-width jitter widens or thins a stroke by half a pixel on each side,
   const inkBefore = line.reduce((a, b) => a + b, 0);
   const inkAfter = batch.reduce((a, b) => a + b, 0);
   assert.notEqual(inkAfter, inkBefore, 'with probability 1 every sample is changed');
+});
+
+test('elastic fields are smooth, scale with alpha, and displace by about the theoretical amount', () => {
+  const [h, w, sigma] = [28, 28, 4];
+  const one = elasticField(h, w, 1, sigma, mulberry32(11));
+  const big = elasticField(h, w, 34, sigma, mulberry32(11));
+  assert.ok(big.every((v, i) => Math.abs(v - 34 * one[i]!) < 1e-4), 'the field is not linear in alpha');
+  // Uniform(-1,1) noise (std 1/√3) under a 2-D Gaussian of σ has std (1/√3)/(2√π·σ) away from the borders.
+  const expected = 34 / Math.sqrt(3) / (2 * Math.sqrt(Math.PI) * sigma);
+  let sq = 0;
+  let step = 0;
+  let count = 0;
+  for (let y = 8; y < 20; y++) {
+    for (let x = 8; x < 20; x++) {
+      sq += big[y * w + x]! ** 2;
+      step += Math.abs(big[y * w + x + 1]! - big[y * w + x]!);
+      count++;
+    }
+  }
+  const rms = Math.sqrt(sq / count);
+  assert.ok(rms > expected / 3 && rms < expected * 3, `rms displacement ${rms.toFixed(2)} px, expected about ${expected.toFixed(2)}`);
+  assert.ok(step / count < rms / 2, `neighbouring displacements differ by ${(step / count).toFixed(2)} px: the field is not smooth`);
+});
+
+test('elastic augmentation moves strokes but keeps the digit where it was', () => {
+  const src = blob(28, 28, 14, 14);
+  const batch = new Float32Array(src.length * 4);
+  for (let i = 0; i < 4; i++) batch.set(src, i * src.length);
+  augmentBatch(batch, 4, [28, 28, 1], { elastic: { alpha: 34, sigma: 4 } }, mulberry32(9));
+  for (let i = 0; i < 4; i++) {
+    const img = batch.subarray(i * 784, (i + 1) * 784);
+    const [cy, cx] = centroid(img, 28, 28);
+    assert.ok(Math.hypot(cy - 14, cx - 14) < 3, `sample ${i} centroid moved to (${cy}, ${cx})`);
+    assert.ok(img.some((v, j) => Math.abs(v - src[j]!) > 0.05), `sample ${i} was not distorted`);
+  }
+});
+
+test('an elastic sigma of 0 or below is refused with the values named, not turned into NaN images', () => {
+  assert.throws(() => elasticField(28, 28, 34, 0, mulberry32(1)), /sigma > 0 \(pixels\), got alpha 34, sigma 0/);
+  assert.throws(() => augmentBatch(new Float32Array(784), 1, [28, 28, 1], { elastic: { alpha: 34, sigma: -1 } }, mulberry32(1)), /sigma -1/);
 });

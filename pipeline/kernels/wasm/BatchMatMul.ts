@@ -9,9 +9,15 @@
  * - a batched, b unbatched (after any transpose): fold a's batch into its rows.
  *
  * Anything else (both operands batched) goes to wasm's original kernel.
+ *
+ * Products large enough to amortise a native call (see ./gemm.ts) run on
+ * onnxruntime-node's MLAS GEMM instead (../native/ort-sync.ts: AVX2/AVX-512 FMA against wasm's
+ * 128-bit SIMD), transposes included, whenever it can load.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dispose, originalKernel, reshapeInfo, runWasm, type WasmKernelArgs } from './util.ts';
+import { dispose, f32, originalKernel, reshapeInfo, runWasm, type WasmKernelArgs } from './util.ts';
+import { nativeGemm } from '../native/ort-gemm.ts';
+import { useNativeGemm } from './gemm.ts';
 
 function callOriginal(args: WasmKernelArgs): tf.TensorInfo {
   if (!originalKernel(tf.BatchMatMul)) throw new Error('BatchMatMul (wasm): the original wasm kernel was not saved');
@@ -29,7 +35,6 @@ export function batchMatMul(args: WasmKernelArgs): tf.TensorInfo {
   const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || batchB !== 1 || aRank < 2 || bRank < 2) return callOriginal(args);
-  if (!transposeA && !transposeB && batchA === 1) return callOriginal(args);
   if (transposeA && batchA !== 1) return callOriginal(args);
 
   const m = transposeA ? a.shape[aRank - 1] : a.shape[aRank - 2];
@@ -37,8 +42,17 @@ export function batchMatMul(args: WasmKernelArgs): tf.TensorInfo {
   const kB = transposeB ? b.shape[bRank - 1] : b.shape[bRank - 2];
   const n = transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1];
   if (k !== kB) return callOriginal(args); // let the original raise its usual error
+  if (!transposeA && !transposeB && batchA === 1 && !useNativeGemm(m, k, n)) return callOriginal(args);
   const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
   if (m === 0 || n === 0 || k === 0) return callOriginal(args);
+
+  // a's batch folds into its rows when a is not transposed (b is unbatched here).
+  const rows = transposeA ? m : batchA * m;
+  if (useNativeGemm(rows, k, n)) {
+    const out = backend.makeOutput(outShape, 'float32');
+    if (nativeGemm(f32(backend, a), f32(backend, b), rows, k, n, !!transposeA, !!transposeB, f32(backend, out))) return out;
+    dispose(backend, out);
+  }
 
   const temps: tf.TensorInfo[] = [];
   let a3: tf.TensorInfo;

@@ -8,11 +8,15 @@
  * - other strides: cols[M, K] = dy2d[M, CO] @ W2d^T[CO, K] by XNNPACK, then col2im
  *   scatter-adds the columns back into dx.
  *
+ * Large ones run before all that as one native ConvTranspose (native-conv.ts), 2–12× faster here.
  * NCHW falls through to wasm's original kernel (saved by the registry before replacing it).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { col2im, geometryOf } from './im2col.ts';
 import { dispose, f32, originalKernel, reshapeInfo, runWasm, type WasmKernelArgs } from './util.ts';
+import { gemm2d } from './gemm.ts';
+import { nativeConvGeometry } from './native-conv.ts';
+import { nativeBackpropInputSupported, nativeConv2DBackpropInput } from '../native/ort-conv.ts';
 
 /** Flipped, transposed filter: wf[kh, kw, co, ci] = w[KH-1-kh, KW-1-kw, ci, co]. */
 function flipFilter(args: WasmKernelArgs, w: tf.TensorInfo): tf.TensorInfo {
@@ -57,6 +61,17 @@ export function conv2DBackpropInput(args: WasmKernelArgs): tf.TensorInfo {
     'channelsLast',
   );
   const { filterHeight: KH, filterWidth: KW, inChannels: C, outChannels: CO } = ci;
+  const g = nativeConvGeometry(ci, 'input-gradient');
+  if (dy.shape[1] !== ci.outHeight || dy.shape[2] !== ci.outWidth || dy.shape[3] !== CO) {
+    throw new Error(`Conv2DBackpropInput (wasm): dy shape [${dy.shape}] does not match the conv output [${ci.outShape}]`);
+  }
+  if (g && nativeBackpropInputSupported(g)) {
+    const dx = backend.makeOutput(attrs.inputShape, 'float32');
+    if (nativeConv2DBackpropInput(f32(backend, dy), f32(backend, filter), g, f32(backend, dx))) return dx;
+    dispose(backend, dx);
+  }
+  const M = ci.batchSize * ci.outHeight * ci.outWidth;
+  const K = KH * KW * C;
   if (ci.strideHeight === 1 && ci.strideWidth === 1) {
     const pt = KH - 1 - ci.padInfo.top;
     const pl = KW - 1 - ci.padInfo.left;
@@ -70,15 +85,11 @@ export function conv2DBackpropInput(args: WasmKernelArgs): tf.TensorInfo {
       return dx;
     }
   }
-  const M = ci.batchSize * ci.outHeight * ci.outWidth;
-  const K = KH * KW * C;
   const w2 = reshapeInfo(backend, filter, [K, CO]);
   const wT = runWasm('Transpose', backend, { x: w2 }, { perm: [1, 0] });
-  const a = reshapeInfo(backend, dy, [1, M, CO]);
-  const b = reshapeInfo(backend, wT, [1, CO, K]);
-  const cols = runWasm('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false });
+  const cols = gemm2d(backend, dy, wT, M, CO, K);
   const dx = col2im(backend, cols, geometryOf(ci));
-  dispose(backend, w2, wT, a, b, cols);
+  dispose(backend, w2, wT, cols);
   return dx;
 }
 

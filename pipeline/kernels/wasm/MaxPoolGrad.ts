@@ -36,11 +36,13 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
   const dx = f32(backend, out);
   const xv = f32(backend, x);
   const dyv = f32(backend, dy);
-  dx.fill(0);
   if (FH === 2 && FW === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH <= H && 2 * OW <= W) {
+    // The windows tile the input exactly unless H or W is odd: then the last row/column needs zeros.
+    if (2 * OH !== H || 2 * OW !== W) dx.fill(0);
     maxPoolGrad2x2(xv, dyv, dx, B, H, W, C, OH, OW);
     return out;
   }
+  dx.fill(0);
   const best = new Float32Array(C);
   const pos = new Int32Array(C);
   for (let b = 0; b < B; b++) {
@@ -75,7 +77,7 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
   return out;
 }
 
-/** The common 2×2 / stride 2 / unpadded case: four fixed offsets per output, no window loops. */
+/** The common 2×2 / stride 2 / unpadded case: four fixed offsets per output, no window loops; writes every element of each window. */
 function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, dx: Float32Array, B: number, H: number, W: number, C: number, OH: number, OW: number): void {
   const rowStride = W * C;
   let dyi = 0;
@@ -106,8 +108,13 @@ function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, dx: Float32Array, B
             m = xv[i3];
             p = i3;
           }
-          // no value above -Infinity (all -Infinity or NaN): no gradient, as in tfjs-cpu
-          if (p >= 0) dx[p] = dyv[dyi];
+          // Every element of the window is written (no separate zero fill): dy at the first
+          // maximum, 0 elsewhere — and nowhere when no value is above -Infinity, as in tfjs-cpu.
+          const g = dyv[dyi];
+          dx[i0] = p === i0 ? g : 0;
+          dx[i1] = p === i1 ? g : 0;
+          dx[i2] = p === i2 ? g : 0;
+          dx[i3] = p === i3 ? g : 0;
         }
       }
     }

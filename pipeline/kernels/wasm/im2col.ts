@@ -59,18 +59,27 @@ function validRange(n: number, stride: number, off: number, size: number): [numb
  * flattening of a [KH, KW, C, *] filter, so `cols @ dy2d` is the filter gradient.
  */
 export function im2colT(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  const cols = backend.makeOutput([g.filterHeight * g.filterWidth * g.inChannels, g.batchSize * g.outHeight * g.outWidth], 'float32');
+  im2colTInto(backend, x, g, () => f32(backend, cols));
+  return cols;
+}
+
+/**
+ * {@link im2colT} into memory the caller provides: `target()` returns a Float32Array of at least
+ * KH·KW·C × B·OH·OW values. It is asked for after the last wasm allocation here, so a view of the
+ * wasm heap stays valid; an ordinary buffer lets native code read the result without a copy.
+ */
+export function im2colTInto(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry, target: () => Float32Array): void {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
   const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = g;
-  const M = B * OH * OW;
   // Channel-major copy of x ([C, B, H, W]) so each patch row is read contiguously.
   const xT = C === 1 ? x : runWasm('Transpose', backend, { x }, { perm: [3, 0, 1, 2] });
-  const cols = backend.makeOutput([KH * KW * C, M], 'float32');
+  const cv = target();
   const xv = f32(backend, xT);
-  const cv = f32(backend, cols);
   if (sh === 1 && sw === 1 && dh === 1 && dw === 1 && OH === H && OW === W) {
     im2colTSame(xv, cv, g);
     if (xT !== x) dispose(backend, xT);
-    return cols;
+    return;
   }
   let dst = 0;
   for (let kh = 0; kh < KH; kh++) {
@@ -99,7 +108,6 @@ export function im2colT(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry)
     }
   }
   if (xT !== x) dispose(backend, xT);
-  return cols;
 }
 
 /**
