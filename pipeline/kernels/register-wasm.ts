@@ -1,7 +1,8 @@
 /**
  * Makes tfjs's wasm backend able to train (and train fast): registers the kernels a training
- * step needs that tfjs-backend-wasm 4.22 lacks, and swaps slow wasm kernels for faster ones
- * (XNNPACK-based where there is a matrix product).
+ * step needs that tfjs-backend-wasm 4.22 lacks, and swaps slow wasm kernels for faster ones:
+ * onnxruntime's native MLAS kernels for large convolutions and matrix products where
+ * onnxruntime-node loads (native/), XNNPACK-based or plain loops otherwise.
  *
  * Usage (after `import '@tensorflow/tfjs-backend-wasm'`, before or after `tf.setBackend('wasm')`):
  *
