@@ -25,6 +25,13 @@ export interface Throughput {
   loss: number;
 }
 
+/** A fresh `spec` model compiled as recipes train it (Adam 1e-3, categorical cross-entropy). */
+function compiledModel(spec: BenchModel): tf.LayersModel {
+  const model = spec.build();
+  model.compile({ optimizer: makeOptimizer({ name: 'adam', learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
 function randomBatch(spec: BenchModel, batch: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
   const x = tf.randomNormal([batch, ...spec.inputShape], 0, 1, 'float32', seed);
   const y = tf.oneHot(tf.randomUniform([batch], 0, spec.classes, 'int32', seed + 1) as tf.Tensor1D, spec.classes);
@@ -48,8 +55,7 @@ async function timed(count: number, maxSeconds: number, step: (i: number) => Pro
  * measured after warm-up steps on a few distinct random batches.
  */
 export async function measureThroughput(spec: BenchModel, opts: ThroughputOptions): Promise<Throughput> {
-  const model = spec.build();
-  model.compile({ optimizer: makeOptimizer({ name: 'adam', learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+  const model = compiledModel(spec);
   const batches = Array.from({ length: 4 }, (_, i) => randomBatch(spec, opts.batch, 10 + 2 * i));
   const steps = Math.max(1, Math.ceil(opts.samples / opts.batch));
   let loss = NaN;
@@ -88,8 +94,7 @@ export interface KernelTime {
 
 /** Per-kernel time of one training step of `spec` (tf.profile; profiling adds overhead), largest first. */
 export async function profileTrainStep(spec: BenchModel, batch: number): Promise<{ kernels: KernelTime[]; wallMs: number }> {
-  const model = spec.build();
-  model.compile({ optimizer: makeOptimizer({ name: 'adam', learningRate: 1e-3 }), loss: 'categoricalCrossentropy' });
+  const model = compiledModel(spec);
   const { x, y } = randomBatch(spec, batch, 3);
   await model.trainOnBatch(x, y);
   const t0 = performance.now();

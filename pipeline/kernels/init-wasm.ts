@@ -88,13 +88,12 @@ async function setBackendThreaded(threads: number): Promise<boolean> {
  * initialised it is reused as it is. Throws only if wasm cannot start at all.
  */
 export async function initWasmTrainingBackend(options: WasmTrainingBackendOptions = {}): Promise<WasmTrainingBackendInfo> {
-  const asked = Math.max(1, Math.floor(options.threads ?? 1));
+  const requested = Math.max(1, Math.floor(options.threads ?? 1));
   if (options.native !== false) resetNative(); // forget an earlier call's native: false
   const nativeWhy = options.native === false ? 'turned off' : nativeUnavailable();
-  const nativeThreads = Math.max(1, Math.floor(options.nativeThreads ?? asked));
+  const nativeThreads = Math.max(1, Math.floor(options.nativeThreads ?? requested));
   if (nativeWhy === null) setNativeThreads(nativeThreads);
   else disableNative(nativeWhy);
-  const requested = asked;
   let note: string | undefined;
   const alreadyUp = tf.engine().registry.wasm !== undefined;
   let ok = false;

@@ -43,6 +43,13 @@ function pads(g: NativeConvGeometry): number[] {
   return [g.padTop, g.padLeft, g.padBottom, g.padRight];
 }
 
+/** Input rows and columns past the last one the forward convolution read: ConvTranspose's output_padding. */
+function outputPadding(g: NativeConvGeometry): [number, number] {
+  const coveredH = g.strideH * (g.OH - 1) + g.dilationH * (g.KH - 1) + 1 - g.padTop - g.padBottom;
+  const coveredW = g.strideW * (g.OW - 1) + g.dilationW * (g.KW - 1) + 1 - g.padLeft - g.padRight;
+  return [g.H - coveredH, g.W - coveredW];
+}
+
 /** out [B,OH,OW,CO] = act(conv(x, w) + bias) for x [B,H,W,C], w [KH,KW,C,CO], bias [CO]; false when it did not run natively. */
 export function nativeConv2D(x: Float32Array, w: Float32Array, g: NativeConvGeometry, out: Float32Array, e: Epilogue = {}): boolean {
   return runNative(`${key('conv', g)},${epilogueKey(e)}`, () => {
@@ -74,13 +81,11 @@ export function nativeConv2DBackpropInput(dy: Float32Array, w: Float32Array, g: 
     const dyT = graph.add('Transpose', ['dy'], { perm: attr.ints(NHWC_TO_NCHW) });
     // ConvTranspose's weight is [C_in of the transpose = CO, C, KH, KW]: the same OIHW tensor.
     const wT = graph.add('Transpose', ['w'], { perm: attr.ints(FILTER_TO_OIHW) });
-    const coveredH = g.strideH * (g.OH - 1) + g.dilationH * (g.KH - 1) + 1 - g.padTop - g.padBottom;
-    const coveredW = g.strideW * (g.OW - 1) + g.dilationW * (g.KW - 1) + 1 - g.padLeft - g.padRight;
     const dx = graph.add('ConvTranspose', [dyT, wT], {
       strides: attr.ints([g.strideH, g.strideW]),
       dilations: attr.ints([g.dilationH, g.dilationW]),
       pads: attr.ints(pads(g)),
-      output_padding: attr.ints([g.H - coveredH, g.W - coveredW]),
+      output_padding: attr.ints(outputPadding(g)),
     });
     graph.addNode('Transpose', [dx], { perm: attr.ints(NCHW_TO_NHWC) }, { outputs: ['y'] });
     graph.outputs.push({ name: 'y', dataType: DataType.FLOAT, shape: [g.B, g.H, g.W, g.C] });
@@ -90,8 +95,7 @@ export function nativeConv2DBackpropInput(dy: Float32Array, w: Float32Array, g: 
 
 /** True when {@link nativeConv2DBackpropInput} can express this geometry (ConvTranspose's output_padding must be in [0, stride)). */
 export function nativeBackpropInputSupported(g: NativeConvGeometry): boolean {
-  const extraH = g.H - (g.strideH * (g.OH - 1) + g.dilationH * (g.KH - 1) + 1 - g.padTop - g.padBottom);
-  const extraW = g.W - (g.strideW * (g.OW - 1) + g.dilationW * (g.KW - 1) + 1 - g.padLeft - g.padRight);
+  const [extraH, extraW] = outputPadding(g);
   return extraH >= 0 && extraH < g.strideH && extraW >= 0 && extraW < g.strideW;
 }
 

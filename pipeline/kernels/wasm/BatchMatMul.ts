@@ -15,14 +15,11 @@
  * 128-bit SIMD), transposes included, whenever it can load.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dispose, f32, originalKernel, reshapeInfo, runWasm, type WasmKernelArgs } from './util.ts';
+import { dispose, f32, reshapeInfo, runOriginal, runWasm, type WasmKernelArgs } from './util.ts';
 import { nativeGemm } from '../native/ort-gemm.ts';
 import { useNativeGemm } from './gemm.ts';
 
-function callOriginal(args: WasmKernelArgs): tf.TensorInfo {
-  if (!originalKernel(tf.BatchMatMul)) throw new Error('BatchMatMul (wasm): the original wasm kernel was not saved');
-  return runWasm(tf.BatchMatMul, args.backend, args.inputs, args.attrs);
-}
+const callOriginal = (args: WasmKernelArgs): tf.TensorInfo => runOriginal(tf.BatchMatMul, args);
 
 /** Same contract as tfjs's BatchMatMul (float32 a, b, transposeA/B, broadcast batch dims). */
 export function batchMatMul(args: WasmKernelArgs): tf.TensorInfo {

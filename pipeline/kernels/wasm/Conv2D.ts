@@ -4,7 +4,7 @@
  * (XNNPACK) keep the rest: NCHW, non-float32, PReLU, small convolutions, no native kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dispose, f32, originalKernel, runWasm, type WasmKernelArgs } from './util.ts';
+import { dispose, f32, runOriginal, type WasmKernelArgs } from './util.ts';
 import { nativeConvGeometry } from './native-conv.ts';
 import { nativeConv2D } from '../native/ort-conv.ts';
 import { NATIVE_ACTIVATIONS, type NativeActivation } from '../native/ort-gemm.ts';
@@ -23,24 +23,19 @@ function convInfo(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: tf.Conv2DAttrs
   );
 }
 
-function original(kernelName: string, args: WasmKernelArgs): tf.TensorInfo {
-  if (!originalKernel(kernelName)) throw new Error(`${kernelName} (wasm): the original wasm kernel was not saved`);
-  return runWasm(kernelName, args.backend, args.inputs, args.attrs);
-}
-
 /** Same contract as tfjs's Conv2D. */
 export function conv2D(args: WasmKernelArgs): tf.TensorInfo {
   const attrs = (args.attrs ?? {}) as unknown as tf.Conv2DAttrs;
   const x = args.inputs.x as tf.TensorInfo;
   const filter = args.inputs.filter as tf.TensorInfo;
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32') return original(tf.Conv2D, args);
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32') return runOriginal(tf.Conv2D, args);
   const ci = convInfo(x, filter, attrs);
   const g = nativeConvGeometry(ci, 'forward');
-  if (!g) return original(tf.Conv2D, args);
+  if (!g) return runOriginal(tf.Conv2D, args);
   const out = args.backend.makeOutput(ci.outShape, 'float32');
   if (nativeConv2D(f32(args.backend, x), f32(args.backend, filter), g, f32(args.backend, out))) return out;
   dispose(args.backend, out);
-  return original(tf.Conv2D, args);
+  return runOriginal(tf.Conv2D, args);
 }
 
 /** Same contract as tfjs's FusedConv2D (bias and activation; PReLU goes to wasm's kernel). */
@@ -57,11 +52,11 @@ export function fusedConv2D(args: WasmKernelArgs): tf.TensorInfo {
     !NATIVE_ACTIVATIONS.includes(activation) ||
     (bias && (bias.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== CO))
   ) {
-    return original(tf.FusedConv2D, args);
+    return runOriginal(tf.FusedConv2D, args);
   }
   const ci = convInfo(x!, filter!, attrs);
   const g = nativeConvGeometry(ci, 'forward');
-  if (!g) return original(tf.FusedConv2D, args);
+  if (!g) return runOriginal(tf.FusedConv2D, args);
   const out = backend.makeOutput(ci.outShape, 'float32');
   const ran = nativeConv2D(f32(backend, x!), f32(backend, filter!), g, f32(backend, out), {
     activation: activation as NativeActivation,
@@ -70,7 +65,7 @@ export function fusedConv2D(args: WasmKernelArgs): tf.TensorInfo {
   });
   if (ran) return out;
   dispose(backend, out);
-  return original(tf.FusedConv2D, args);
+  return runOriginal(tf.FusedConv2D, args);
 }
 
 export const conv2DConfig: tf.KernelConfig = { kernelName: tf.Conv2D, backendName: 'wasm', kernelFunc: conv2D as unknown as tf.KernelFunc };

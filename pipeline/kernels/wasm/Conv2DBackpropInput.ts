@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { col2im, geometryOf } from './im2col.ts';
-import { dispose, f32, originalKernel, reshapeInfo, runWasm, type WasmKernelArgs } from './util.ts';
+import { dispose, f32, reshapeInfo, runOriginal, runWasm, type WasmKernelArgs } from './util.ts';
 import { gemm2d } from './gemm.ts';
 import { nativeConvGeometry } from './native-conv.ts';
 import { nativeBackpropInputSupported, nativeConv2DBackpropInput } from '../native/ort-conv.ts';
@@ -47,8 +47,7 @@ export function conv2DBackpropInput(args: WasmKernelArgs): tf.TensorInfo {
   const dy = inputs.dy as tf.TensorInfo;
   const filter = inputs.filter as tf.TensorInfo;
   if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') {
-    if (!originalKernel(tf.Conv2DBackpropInput)) throw new Error('Conv2DBackpropInput (wasm): NCHW/non-float32 needs the original wasm kernel, which was not saved');
-    return runWasm(tf.Conv2DBackpropInput, backend, inputs, args.attrs);
+    return runOriginal(tf.Conv2DBackpropInput, args);
   }
   const ci = tf.backend_util.computeConv2DInfo(
     attrs.inputShape,

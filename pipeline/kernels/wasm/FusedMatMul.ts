@@ -4,7 +4,7 @@
  * (batched operands, PReLU, non-float32, small products, no native GEMM).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { dispose, f32, originalKernel, runWasm, type WasmKernelArgs } from './util.ts';
+import { dispose, f32, runOriginal, type WasmKernelArgs } from './util.ts';
 import { useNativeGemm } from './gemm.ts';
 import { nativeGemm, NATIVE_ACTIVATIONS, type NativeActivation } from '../native/ort-gemm.ts';
 
@@ -40,8 +40,7 @@ export function fusedMatMul(args: WasmKernelArgs): tf.TensorInfo {
       dispose(backend, out);
     }
   }
-  if (!originalKernel(tf._FusedMatMul)) throw new Error('_FusedMatMul (wasm): the original wasm kernel was not saved');
-  return runWasm(tf._FusedMatMul, backend, args.inputs, args.attrs);
+  return runOriginal(tf._FusedMatMul, args);
 }
 
 export const fusedMatMulConfig: tf.KernelConfig = { kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc: fusedMatMul as unknown as tf.KernelFunc };

@@ -7,15 +7,14 @@
  * activations: ~30 ms of copies per step at batch 128.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { numericView, originalKernel, runWasm, type WasmKernelArgs } from './util.ts';
+import { numericView, runOriginal, type WasmKernelArgs } from './util.ts';
 
 /** The same data under a new TensorInfo (refcounted), for every dtype but string. */
 function alias(args: WasmKernelArgs, kernelName: string): tf.TensorInfo {
   const { inputs, backend } = args;
   const x = inputs.x as tf.TensorInfo;
   if (x.dtype === 'string' || x.dtype === 'complex64') {
-    if (!originalKernel(kernelName)) throw new Error(`${kernelName} (wasm): the original wasm kernel was not saved`);
-    return runWasm(kernelName, backend, inputs, args.attrs);
+    return runOriginal(kernelName, args);
   }
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
@@ -42,8 +41,7 @@ export function cast(args: WasmKernelArgs): tf.TensorInfo {
     for (let i = 0; i < xv.length; i++) ov[i] = xv[i] !== 0 ? 1 : 0;
     return out;
   }
-  if (!originalKernel(tf.Cast)) throw new Error('Cast (wasm): the original wasm kernel was not saved');
-  return runWasm(tf.Cast, args.backend, args.inputs, args.attrs);
+  return runOriginal(tf.Cast, args);
 }
 
 export const identityConfig: tf.KernelConfig = {

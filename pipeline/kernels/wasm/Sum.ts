@@ -6,7 +6,7 @@
  * column-wise in place, with float64 accumulators. Every other case goes to wasm's original.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { f32, originalKernel, runWasm, type WasmKernelArgs } from './util.ts';
+import { f32, runOriginal, type WasmKernelArgs } from './util.ts';
 
 /**
  * Column sums of the row-major [R, C] matrix `xv`, in float64. Rows are taken in chunks that stay
@@ -63,8 +63,7 @@ export function reduceLeadingAxes(args: WasmKernelArgs, kernelName: typeof tf.Su
   const R = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
   const C = tf.util.sizeFromShape(x.shape.slice(axes.length));
   if (x.dtype !== 'float32' || !leading || R < 2 || C === 0) {
-    if (!originalKernel(kernelName)) throw new Error(`${kernelName} (wasm): the original wasm kernel was not saved`);
-    return runWasm(kernelName, backend, inputs, args.attrs);
+    return runOriginal(kernelName, args);
   }
   const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
   const out = backend.makeOutput(outShape, 'float32');

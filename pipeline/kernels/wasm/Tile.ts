@@ -8,7 +8,7 @@
  * bool; other dtypes (string) go to wasm's original.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { numericView, originalKernel, runWasm, type WasmKernelArgs } from './util.ts';
+import { numericView, runOriginal, type WasmKernelArgs } from './util.ts';
 
 type View = Float32Array | Int32Array | Uint8Array;
 
@@ -49,8 +49,7 @@ export function tile(args: WasmKernelArgs): tf.TensorInfo {
   const x = inputs.x as tf.TensorInfo;
   const rank = x.shape.length;
   if ((x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') || rank === 0 || reps.length !== rank) {
-    if (!originalKernel(tf.Tile)) throw new Error('Tile (wasm): the original wasm kernel was not saved');
-    return runWasm(tf.Tile, backend, inputs, args.attrs);
+    return runOriginal(tf.Tile, args);
   }
   const outShape = x.shape.map((d, i) => d * reps[i]!);
   const out = backend.makeOutput(outShape, x.dtype);

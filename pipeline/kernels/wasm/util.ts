@@ -41,6 +41,15 @@ export function originalKernel(kernelName: string): tf.KernelFunc | undefined {
 }
 
 /**
+ * Runs the kernel wasm had for `kernelName` before onnxline replaced it — the fallback of a
+ * replacement for the cases it does not take. Throws if the original was not saved.
+ */
+export function runOriginal(kernelName: string, args: { backend: BackendWasm; inputs: Inputs; attrs?: Attrs }): tf.TensorInfo {
+  if (!originalKernel(kernelName)) throw new Error(`${kernelName} (wasm): the original wasm kernel was not saved`);
+  return runWasm(kernelName, args.backend, args.inputs, args.attrs);
+}
+
+/**
  * Runs a wasm kernel by name on TensorInfos of the same backend (the original one if onnxline
  * wrapped it). Throws if the kernel is missing or returns several outputs.
  */
