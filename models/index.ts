@@ -4,8 +4,18 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Recipe } from '../pipeline/recipe.ts';
 import { digits } from './digits.ts';
+import { fonts, fontsCrnn } from './fonts.ts';
+import { letters } from './letters.ts';
+import { digitsRnnRecipes } from './digits-rnn.ts';
+import { digitsCompareRecipes } from './digits-compare.ts';
+import { fashionRecipes } from './fashion.ts';
+import { textRecipes } from './text.ts';
+import { lettersSort } from './letters-sort.ts';
 
-export const recipes: ReadonlyMap<string, Recipe> = new Map([digits].map((r) => [r.name, r]));
+/** Our own recipes first (the web demo's), then the studies in SEEDS.md order (S0 … S4). */
+export const recipes: ReadonlyMap<string, Recipe> = new Map(
+  [digits, letters, lettersSort, fonts, fontsCrnn, ...fashionRecipes, ...textRecipes, ...digitsCompareRecipes, ...digitsRnnRecipes].map((r) => [r.name, r]),
+);
 
 /** The recipe called `name`, or an error listing the ones that exist. */
 export function getRecipe(name: string): Recipe {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { recipes, loadRecipe } from '../models/index.ts';
+import { sweeps } from '../models/fashion.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './train/backend.ts';
 import { runPipeline, StageNotAvailableError } from './runner/run-pipeline.ts';
 import { resolveConfig } from './runner/resolve-config.ts';
@@ -21,6 +22,21 @@ function positiveInt(name: string) {
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0 (got "${v}")`);
     return n;
   };
+}
+
+/** "1-10" or "1,2,5" → the seeds, in order. */
+function parseSeeds(v: string): number[] {
+  const seeds: number[] = [];
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) throw new InvalidArgumentError(`--seeds takes a list like "1-10" or "1,2,5" (got "${v}")`);
+    const a = Number(m[1]);
+    const b = m[2] !== undefined ? Number(m[2]) : a;
+    if (b < a || b - a > 1000) throw new InvalidArgumentError(`--seeds range "${part}" must go upwards and hold at most 1,000 seeds`);
+    for (let s = a; s <= b; s++) seeds.push(s);
+  }
+  if (!seeds.length) throw new InvalidArgumentError('--seeds is empty');
+  return seeds;
 }
 
 function parseStages(v: string): StageName[] {
@@ -74,12 +90,13 @@ function runOptions(o: CommonOpts): RunOptions {
   };
 }
 
-async function runStages(recipeName: string, names: StageName[], o: CommonOpts): Promise<void> {
+async function runStages(recipeName: string, names: StageName[], o: CommonOpts): Promise<string> {
   const recipe = await loadRecipe(recipeName);
   const options = runOptions(o);
   const config = resolveConfig(recipe, options);
   const result = await runPipeline(recipe, config, names, stages, options);
   console.log(`run directory: ${result.runDir} (ran: ${result.ran.join(', ') || 'nothing'}; skipped: ${result.skipped.join(', ') || 'nothing'})`);
+  return result.runDir;
 }
 
 interface ServeOpts {
@@ -135,9 +152,30 @@ export function buildProgram(): Command {
       .command('pipeline')
       .description('run the stages of a recipe in order, skipping those that are up to date')
       .argument('<recipe>', 'recipe name (see `onnxline models`) or the path of a recipe file')
-      .option('--stages <list>', `comma-separated subset of ${STAGE_NAMES.join(',')}`, parseStages),
-  ).action(async (recipe: string, o: CommonOpts & { stages?: StageName[] }) => {
-    await runStages(recipe, o.stages ?? [...STAGE_NAMES], o);
+      .option('--stages <list>', `comma-separated subset of ${STAGE_NAMES.join(',')}`, parseStages)
+      .option('--seeds <list>', 'run once per seed ("1-10" or "1,2,5") instead of --seed: the report shows mean ± std', parseSeeds),
+  ).action(async (recipe: string, o: CommonOpts & { stages?: StageName[]; seeds?: number[] }) => {
+    for (const seed of o.seeds ?? [o.seed]) {
+      if (o.seeds) console.log(`pipeline: ${recipe}, seed ${seed} (${o.seeds.indexOf(seed) + 1} of ${o.seeds.length})`);
+      await runStages(recipe, o.stages ?? [...STAGE_NAMES], { ...o, seed });
+    }
+  });
+
+  addRunOptions(
+    program
+      .command('sweep')
+      .description('train every recipe of a sweep (e.g. S2\'s feature-map grid) and write a results table')
+      .argument('<sweep>', `one of: ${[...sweeps.keys()].join(', ')}`)
+      .option('--only <names>', 'comma-separated subset of the sweep\'s recipes'),
+  ).action(async (name: string, o: CommonOpts & { only?: string }) => {
+    const { runSweep } = await import('./sweep.ts');
+    const result = await runSweep(name, {
+      ...(o.only ? { only: o.only.split(',').map((s) => s.trim()) } : {}),
+      ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
+      runStages: (recipe, limit) => runStages(recipe, ['data', 'train'], { ...o, trainLimit: limit }),
+      runOptions: runOptions(o),
+    });
+    console.log(`sweep ${name}: table in ${result.markdownPath}`);
   });
 
   for (const name of STAGE_NAMES) {
@@ -182,9 +220,16 @@ export function buildProgram(): Command {
 
   program
     .command('report')
-    .description('write REPORT.md comparing the zoo\'s results with the studies')
-    .action(() => {
-      throw new StageNotAvailableError('`onnxline report` is not available yet: it comes with the model zoo (issue #7).');
+    .description('write REPORT.md (and an HTML page with the training curves) comparing the zoo\'s results with the studies')
+    .option('--runs <dir>', 'where the run directories are', 'runs')
+    .option('--out <file>', 'the Markdown report to write', 'REPORT.md')
+    .option('--html <file>', 'the HTML page to write (default: report.html next to --out)')
+    .action(async (o: { runs: string; out: string; html?: string }) => {
+      const { writeReport } = await import('./report/index.ts');
+      const { reportNotes } = await import('../models/report-notes.ts');
+      const written = await writeReport({ recipes: recipes.values(), runsRoot: o.runs, out: o.out, ...(o.html ? { html: o.html } : {}), notes: reportNotes });
+      console.log(`report: wrote ${written.markdownPath} and ${written.htmlPath}`);
+      for (const line of written.summary) console.log(`  ${line}`);
     });
 
   addRunOptions(

@@ -37,13 +37,18 @@ interface SplitHeader {
   count: number;
   shape: [number, number, number];
   pixels: Block;
+  /** 'uint16' for token ids; absent = uint8 pixels. */
+  pixelType?: 'uint16';
   labels: Block;
+  /** Label columns per sample; absent = 1. */
+  labelWidth?: number;
 }
 interface CacheHeader {
   formatVersion: number;
   key: string;
   name: string;
   classNames: string[];
+  labelClasses?: number[];
   source: string;
   createdAt: string;
   dataBytes: number;
@@ -105,6 +110,21 @@ function int32ToBytes(labels: Int32Array): Uint8Array {
   return out;
 }
 
+function uint16ToBytes(values: Uint16Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const out = new Uint8Array(values.length * 2);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setUint16(i * 2, v, true));
+  return out;
+}
+
+function bytesToUint16(bytes: Uint8Array): Uint16Array {
+  const copy = bytes.slice();
+  if (LITTLE_ENDIAN) return new Uint16Array(copy.buffer, 0, copy.length / 2);
+  const view = new DataView(copy.buffer);
+  return Uint16Array.from({ length: copy.length / 2 }, (_, i) => view.getUint16(i * 2, true));
+}
+
 function bytesToInt32(bytes: Uint8Array): Int32Array {
   const copy = bytes.slice(); // fresh, aligned buffer
   if (LITTLE_ENDIAN) return new Int32Array(copy.buffer, 0, copy.length / 4);
@@ -125,8 +145,15 @@ export function encodeDatasetCache(key: string, ds: SplitImageDataset): Uint8Arr
   const splits = {} as Record<SplitName, SplitHeader>;
   for (const s of SPLITS) {
     const set = ds[s];
-    assertImageSet(set, `dataset ${ds.name} ${s} split`, ds.classNames.length);
-    splits[s] = { count: set.count, shape: [...set.shape], pixels: place(set.pixels), labels: place(int32ToBytes(set.labels)) };
+    assertImageSet(set, `dataset ${ds.name} ${s} split`, ds.labelClasses ?? ds.classNames.length);
+    splits[s] = {
+      count: set.count,
+      shape: [...set.shape],
+      pixels: place(set.pixels instanceof Uint16Array ? uint16ToBytes(set.pixels) : set.pixels),
+      ...(set.pixels instanceof Uint16Array ? { pixelType: 'uint16' as const } : {}),
+      labels: place(int32ToBytes(set.labels)),
+      ...(set.labelWidth !== undefined && set.labelWidth !== 1 ? { labelWidth: set.labelWidth } : {}),
+    };
   }
   const data = new Uint8Array(at);
   for (const b of blocks) data.set(b.bytes, b.offset);
@@ -135,6 +162,7 @@ export function encodeDatasetCache(key: string, ds: SplitImageDataset): Uint8Arr
     key,
     name: ds.name,
     classNames: ds.classNames,
+    ...(ds.labelClasses ? { labelClasses: ds.labelClasses } : {}),
     source: ds.source,
     createdAt: new Date().toISOString(),
     dataBytes: data.length,
@@ -197,15 +225,21 @@ export function decodeDatasetCache(bytes: Uint8Array, expectedKey?: string): Spl
     if (!h || !Array.isArray(h.shape) || h.shape.length !== 3) throw corrupt(`split ${s} is missing or has no [H, W, C] shape`);
     const labelBytes = block(h.labels, `${s} labels`);
     if (labelBytes.length % 4 !== 0) throw corrupt(`${s} labels block is not a whole number of int32`);
-    const set: ImageSet = { pixels: block(h.pixels, `${s} pixels`), labels: bytesToInt32(labelBytes), shape: [h.shape[0], h.shape[1], h.shape[2]], count: h.count };
+    const set: ImageSet = {
+      pixels: h.pixelType === 'uint16' ? bytesToUint16(block(h.pixels, `${s} token ids`)) : block(h.pixels, `${s} pixels`),
+      labels: bytesToInt32(labelBytes),
+      shape: [h.shape[0], h.shape[1], h.shape[2]],
+      count: h.count,
+      ...(h.labelWidth !== undefined ? { labelWidth: h.labelWidth } : {}),
+    };
     try {
-      assertImageSet(set, s, header.classNames.length);
+      assertImageSet(set, s, header.labelClasses ?? header.classNames.length);
     } catch (err) {
       throw corrupt((err as Error).message);
     }
     sets[s] = set;
   }
-  return { name: header.name, classNames: header.classNames, source: header.source, ...sets };
+  return { name: header.name, classNames: header.classNames, ...(header.labelClasses ? { labelClasses: header.labelClasses } : {}), source: header.source, ...sets };
 }
 
 /** Options for {@link cachedDataset}. */

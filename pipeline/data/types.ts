@@ -5,10 +5,18 @@
 
 /** A labelled set of same-shaped uint8 images, row-major N×H×W×C. */
 export interface ImageSet {
-  /** Pixel values 0..255, N×H×W×C, in the source's own polarity (MNIST: white ink on black = 255). */
-  pixels: Uint8Array;
-  /** Class index per sample. */
+  /**
+   * Pixel values 0..255, N×H×W×C, in the source's own polarity (MNIST: white ink on black = 255);
+   * or, for text, token ids (Uint16Array, N×length×1×1) that the model's Embedding reads as they are.
+   */
+  pixels: Uint8Array | Uint16Array;
+  /**
+   * Class index per sample, or `labelWidth` class indices per sample (row-major N×labelWidth) for
+   * tasks with several targets (a comparison plus the two digits) or a target sequence.
+   */
   labels: Int32Array;
+  /** Label columns per sample; absent means 1. */
+  labelWidth?: number;
   /** [height, width, channels]. */
   shape: [number, number, number];
   count: number;
@@ -17,7 +25,10 @@ export interface ImageSet {
 /** A dataset split three ways by a seeded shuffle. */
 export interface SplitImageDataset {
   name: string;
+  /** Names of the classes of label column 0 (the primary target). */
   classNames: string[];
+  /** Number of classes of each label column, when there are several (default: classNames.length for each). */
+  labelClasses?: number[];
   train: ImageSet;
   validation: ImageSet;
   test: ImageSet;

@@ -33,6 +33,8 @@ export interface Manifest {
   /** The training backend actually used, with the reasons others were skipped. */
   backend?: { name: string; detail: string; skipped: string[] };
   stages: Record<string, StageRecord>;
+  /** The command line that last ran a stage of this run (`onnxline pipeline digits --seed 7`), for the report. */
+  invocation?: string;
 }
 
 /** Reads a manifest, or returns null when there is none yet. A corrupt one is an error naming the file. */

@@ -31,6 +31,7 @@ export function resolveConfig(recipe: Recipe, options: Pick<RunOptions, 'epochs'
     data: recipe.data,
     input: recipe.input,
     labels: recipe.labels,
+    ...(recipe.outputs ? { outputs: recipe.outputs } : {}),
     architectureHash: architectureHash(recipe),
     train: { ...recipe.train, epochs: options.epochs ?? recipe.train.epochs },
     trainLimit: options.trainLimit ?? null,

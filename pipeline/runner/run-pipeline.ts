@@ -14,6 +14,11 @@ import type { Recipe } from '../recipe.ts';
 
 const pkgVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** The command line of this process as `onnxline <args>`, recorded in the manifest for the report. */
+export function invocationLine(argv: readonly string[] = process.argv): string {
+  return ['onnxline', ...argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' ');
+}
+
 /** Thrown by a stage that a later issue builds; the CLI prints it without a stack. */
 export class StageNotAvailableError extends Error {}
 
@@ -104,6 +109,7 @@ export async function runPipeline(
     const record: StageRecord = { status: 'running', startedAt: new Date().toISOString(), configHash, inputs, outputs: {} };
     manifest.stages[name] = record;
     manifest.git = gitInfo();
+    manifest.invocation = invocationLine();
     await writeManifest(manifestPath, manifest);
     log(`${name}: ${stage.description}`);
     const t0 = performance.now();

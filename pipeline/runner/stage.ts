@@ -32,6 +32,8 @@ export interface ResolvedConfig {
   data: Recipe['data'];
   input: Recipe['input'];
   labels: string[];
+  /** The recipe's declared outputs (absent: one softmax over labels). */
+  outputs?: Recipe['outputs'];
   /** Class names and configs of the architecture's layers (layer names excluded). */
   architectureHash: string;
   train: Recipe['train'];

@@ -8,6 +8,7 @@ import { decodeDatasetCache, encodeDatasetCache, loadDataset } from '../data/ind
 import type { SplitImageDataset } from '../data/types.ts';
 import { classCounts } from '../data/imageset.ts';
 import type { Stage } from '../runner/stage.ts';
+import { applyDataTransform } from '../data/transforms/index.ts';
 
 export const DATASET_FILE = 'data/dataset.bin';
 const RUN_DATASET_KEY = 'run-split';
@@ -34,11 +35,12 @@ export const dataStage: Stage = {
   configSlice: (c) => ({ data: c.data, seed: c.seed, labels: c.labels }),
   async run(ctx) {
     const { config, log } = ctx;
-    const ds = await loadDataset(config.data.dataset, {
+    const loaded = await loadDataset(config.data.dataset, {
       seed: config.seed,
       validationFraction: config.data.validationFraction,
       testFraction: config.data.testFraction,
-    });
+    }, config.data.options ? { params: config.data.options } : {});
+    const ds = config.data.transform ? applyDataTransform(loaded, config.data.transform, config.seed) : loaded;
     if (ds.classNames.length !== config.labels.length) {
       throw new Error(`recipe ${config.recipe} has ${config.labels.length} labels but dataset ${config.data.dataset} has ${ds.classNames.length} classes`);
     }
@@ -48,6 +50,7 @@ export const dataStage: Stage = {
       source: ds.source,
       shape: ds.train.shape,
       classNames: ds.classNames,
+      ...(ds.labelClasses ? { labelClasses: ds.labelClasses } : {}),
       counts: { train: ds.train.count, validation: ds.validation.count, test: ds.test.count },
       classCounts: { train: classCounts(ds.train), validation: classCounts(ds.validation), test: classCounts(ds.test) },
     };

@@ -13,7 +13,10 @@ import { hashJson } from '../runner/hash.ts';
 import { trainingCurvesPng } from '../charts/training-curves.ts';
 import { confusionMatrixPng } from '../charts/confusion-matrix.ts';
 import { withSeededMathRandom, deriveSeed } from '../train/seeded-random.ts';
-import { subset } from '../data/imageset.ts';
+import { labelWidth, subset } from '../data/imageset.ts';
+import { evaluateHeads } from '../train/heads.ts';
+import { toFloatFor } from '../train/loop.ts';
+import type { ImageSet } from '../data/types.ts';
 import type { Stage } from '../runner/stage.ts';
 import { DATASET_FILE, readDatasetFile } from './data.ts';
 
@@ -25,7 +28,7 @@ export const trainStage: Stage = {
   description: 'train the model with TensorFlow.js',
   inputs: () => [DATASET_FILE],
   outputs: () => [MODEL_DIR, 'train/history.json', 'train/evaluation.json', 'train/curves.png', 'train/confusion.png'],
-  configSlice: (c) => ({ train: c.train, arch: c.architectureHash, limit: c.trainLimit, seed: c.seed, backend: c.backend, labels: c.labels }),
+  configSlice: (c) => ({ train: c.train, arch: c.architectureHash, limit: c.trainLimit, seed: c.seed, backend: c.backend, labels: c.labels, outputs: c.outputs }),
   async run(ctx) {
     const { recipe, config, log } = ctx;
     const backend = await selectBackend(config.backend, log);
@@ -49,7 +52,8 @@ export const trainStage: Stage = {
       await writeJsonAtomic(keyPath, { key });
     }
 
-    const model = await withSeededMathRandom(deriveSeed(config.seed, 'init'), () => recipe.build());
+    const toFloat = toFloatFor(recipe.input);
+    const model = await withSeededMathRandom(deriveSeed(config.seed, 'init'), () => recipe.build(pixelStatistics(train)));
     const params = model.countParams();
     log(`train: ${recipe.name} has ${params.toLocaleString('en-US')} parameters`);
     const result = await trainModel({
@@ -57,9 +61,11 @@ export const trainStage: Stage = {
       train,
       validation: data.validation,
       numClasses: recipe.labels.length,
+      ...(recipe.outputs ? { heads: recipe.outputs } : {}),
       config: config.train,
       seed: config.seed,
       checkpointDir,
+      toFloat,
       log,
       ...(ctx.options.progress !== undefined ? { progress: ctx.options.progress } : {}),
     });
@@ -69,8 +75,13 @@ export const trainStage: Stage = {
     await writeJsonAtomic(ctx.path('train/history.json'), { bestEpoch: result.bestEpoch + 1, history: result.history });
     await writeFileAtomic(ctx.path('train/curves.png'), trainingCurvesPng(`${recipe.name} — training curves (${backend.name})`, result.history, result.bestEpoch));
 
-    const predicted = predictClasses(model, data.test);
-    const evaluation = classificationReport('test', recipe.labels, data.test.labels, predicted);
+    const predicted = predictClasses(model, data.test, toFloat);
+    const primary = recipe.outputs?.[0];
+    const evaluation = {
+      ...classificationReport('test', recipe.labels, primaryLabels(data.test, primary?.column ?? 0, primary?.steps ?? 1), predicted),
+      // Several outputs: loss and accuracy of each (a sequence output adds whole-sequence accuracy).
+      ...(recipe.outputs && (recipe.outputs.length > 1 || primary?.steps) ? { heads: evaluateHeads(model, data.test, recipe.outputs, toFloat) } : {}),
+    };
     await writeJsonAtomic(ctx.path('train/evaluation.json'), evaluation);
     await writeFileAtomic(
       ctx.path('train/confusion.png'),
@@ -81,7 +92,10 @@ export const trainStage: Stage = {
 
     const target = recipe.targets?.testAccuracy;
     const verdict = target === undefined ? '' : evaluation.accuracy >= target ? ` (target ≥ ${(target * 100).toFixed(1)}%: met)` : ` (target ≥ ${(target * 100).toFixed(1)}%: NOT met)`;
-    log(`train: test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% on ${evaluation.count} held-out samples${verdict}; backend ${backend.name}`);
+    log(`train: test accuracy ${(evaluation.accuracy * 100).toFixed(2)}% on ${data.test.count} held-out samples${verdict}; backend ${backend.name}`);
+    for (const hm of evaluation.heads ?? []) {
+      log(`train:   output ${hm.name}: test loss ${hm.loss.toFixed(4)}, accuracy ${(hm.acc * 100).toFixed(2)}%${hm.sequenceAcc !== undefined ? `, whole sequences ${(hm.sequenceAcc * 100).toFixed(2)}%` : ''}`);
+    }
     const last = result.history[result.history.length - 1];
     return {
       backend: backend.name,
@@ -94,7 +108,31 @@ export const trainStage: Stage = {
       samplesPerSec: last ? Math.round(last.samplesPerSec) : null,
       valAccuracy: result.history[result.bestEpoch]?.valAcc ?? null,
       testAccuracy: evaluation.accuracy,
-      testCount: evaluation.count,
+      testCount: data.test.count,
+      ...(evaluation.heads ? { testHeads: evaluation.heads } : {}),
     };
   },
 };
+
+/** Mean and standard deviation of a set's pixels on the 0..1 scale (what a standardising model needs). */
+export function pixelStatistics(set: ImageSet): { pixelMean: number; pixelStd: number } {
+  let sum = 0;
+  let sq = 0;
+  for (let i = 0; i < set.pixels.length; i++) {
+    const v = set.pixels[i]! / 255;
+    sum += v;
+    sq += v * v;
+  }
+  const n = Math.max(1, set.pixels.length);
+  const mean = sum / n;
+  return { pixelMean: mean, pixelStd: Math.sqrt(Math.max(0, sq / n - mean * mean)) };
+}
+
+/** The primary output's true classes on `set`: label columns column..column+steps-1 of every sample, in order. */
+export function primaryLabels(set: ImageSet, column: number, steps: number): Int32Array {
+  const width = labelWidth(set);
+  if (width === 1) return set.labels;
+  const out = new Int32Array(set.count * steps);
+  for (let i = 0; i < set.count; i++) out.set(set.labels.subarray(i * width + column, i * width + column + steps), i * steps);
+  return out;
+}

@@ -7,13 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic, writeJsonAtomic } from '../runner/atomic.ts';
 import { loadLayersModel } from '../tfjs/model-io.ts';
 import { selectBackend } from '../train/backend.ts';
-import { defaultToFloat } from '../train/loop.ts';
+import { toFloatFor } from '../train/loop.ts';
 import { withMetadata } from '../export/metadata.ts';
 import { accuracyOf, compareOutputs, ortNode, ortWebForNode, runOnnx, runTfjs, type ParitySamples, type RuntimeParity } from '../validate/parity.ts';
 import { BLESSING_THRESHOLDS, blessingVerdict } from '../validate/bless.ts';
 import type { Stage } from '../runner/stage.ts';
 import { DATASET_FILE, readDatasetFile } from './data.ts';
-import { MODEL_DIR, MODEL_JSON } from './train.ts';
+import { MODEL_DIR, MODEL_JSON, primaryLabels } from './train.ts';
 import { ONNX_FILE } from './export.ts';
 
 export const BLESSED_ONNX_FILE = 'validate/model.onnx';
@@ -53,12 +53,18 @@ export const validateStage: Stage = {
     const data = await readDatasetFile(ctx.path(DATASET_FILE));
     const set = data.validation;
     const x = new Float32Array(set.pixels.length);
-    defaultToFloat(set.pixels, x);
-    const samples: ParitySamples = { x, shape: set.shape, labels: set.labels, count: set.count };
-
+    toFloatFor(ctx.recipe.input)(set.pixels, x);
     // Parity reads tfjs outputs synchronously: a webgpu run is checked on wasm (the weights are the same).
     const backend = await selectBackend(ctx.config.backend, () => undefined, { syncReadback: true });
     const model = await loadLayersModel(ctx.path(MODEL_JSON));
+    const primary = ctx.recipe.outputs?.[0];
+    const samples: ParitySamples = {
+      x,
+      shape: set.shape,
+      labels: primaryLabels(set, primary?.column ?? 0, primary?.steps ?? 1),
+      count: set.count,
+      outputClasses: model.outputs.map((o) => o.shape[o.shape.length - 1] as number),
+    };
     let t0 = performance.now();
     const reference = runTfjs(model, samples);
     const tfjsMs = performance.now() - t0;

@@ -67,7 +67,7 @@ export async function evaluateSetOnDevice(
   model: tfl.LayersModel,
   set: ImageSet,
   numClasses: number,
-  toFloat: (pixels: Uint8Array, out: Float32Array) => void,
+  toFloat: (pixels: Uint8Array | Uint16Array, out: Float32Array) => void,
   batchSize = 256,
 ): Promise<{ loss: number; acc: number }> {
   const [h, w, c] = set.shape;

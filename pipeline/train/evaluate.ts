@@ -14,17 +14,26 @@ export interface Evaluation {
   labels: string[];
 }
 
-/** Predicted class per sample (argmax of the model's output), batch by batch. */
-export function predictClasses(model: tfl.LayersModel, set: ImageSet, toFloat = defaultToFloat, batchSize = 256): Int32Array {
+/**
+ * Predicted class per sample (argmax over the last axis of the model's output `outputIndex`),
+ * batch by batch; for an output of shape [steps, classes], `steps` classes per sample in order.
+ */
+export function predictClasses(model: tfl.LayersModel, set: ImageSet, toFloat = defaultToFloat, batchSize = 256, outputIndex = 0): Int32Array {
   const [h, w, c] = set.shape;
   const size = h * w * c;
-  const out = new Int32Array(set.count);
+  const shape = model.outputs[outputIndex]!.shape;
+  const perSample = shape.length > 2 ? (shape[1] as number) : 1;
+  const out = new Int32Array(set.count * perSample);
   for (let s = 0; s < set.count; s += batchSize) {
     const e = Math.min(set.count, s + batchSize);
     const xs = new Float32Array((e - s) * size);
     toFloat(set.pixels.subarray(s * size, e * size), xs);
-    const pred = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(xs, [e - s, h, w, c])) as tf.Tensor, 1).dataSync());
-    out.set(pred as Int32Array, s);
+    const pred = tf.tidy(() => {
+      const y = model.predict(tf.tensor4d(xs, [e - s, h, w, c]));
+      const t = (Array.isArray(y) ? y[outputIndex] : y) as tf.Tensor;
+      return tf.argMax(t, t.rank - 1).dataSync();
+    });
+    out.set(pred as Int32Array, s * perSample);
   }
   return out;
 }

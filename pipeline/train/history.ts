@@ -8,4 +8,6 @@ export interface EpochRecord {
   learningRate: number;
   seconds: number;
   samplesPerSec: number;
+  /** Validation loss and accuracy of every output, for models with several (the first is valLoss/valAcc). */
+  valHeads?: { name: string; loss: number; acc: number; sequenceAcc?: number }[];
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../tfjs/setup.ts';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { TrainConfig } from '../recipe.ts';
+import type { OutputHead, TrainConfig } from '../recipe.ts';
 import type { ImageSet } from '../data/types.ts';
 import { augmentBatch } from './augment.ts';
 import { initialPlateauState, onEpochEnd } from './callbacks.ts';
@@ -16,18 +16,21 @@ import { getLearningRate, makeOptimizer, setLearningRate, withGradientClipping }
 import { epochProgress } from './progress.ts';
 import { PendingScalars, evaluateSetOnDevice, trainOnBatchOnDevice } from './device-step.ts';
 import { deriveSeed, mulberry32, shuffledIndices, withSeededMathRandom } from './seeded-random.ts';
+import { checkHeads, defaultHeads, evaluateHeads, headLossFunctions, headTargets, isPlainSingleHead, type HeadMetrics } from './heads.ts';
 
 export interface TrainOptions {
   model: tfl.LayersModel;
   train: ImageSet;
   validation: ImageSet;
   numClasses: number;
+  /** The model's outputs and the label columns they learn (default: one softmax over numClasses on column 0). */
+  heads?: OutputHead[];
   config: TrainConfig;
   seed: number;
   /** Where per-epoch checkpoints live; an existing complete checkpoint there is resumed from. */
   checkpointDir?: string;
   /** Pixel transform applied to every batch before augmentation (scaling, polarity). */
-  toFloat?: (pixels: Uint8Array, out: Float32Array) => void;
+  toFloat?: SampleToFloat;
   log?: (line: string) => void;
   /** Show a live progress bar (default: when stderr is a TTY). */
   progress?: boolean;
@@ -42,15 +45,22 @@ export interface TrainResult {
   trainSeconds: number;
 }
 
+/** Turns a batch of stored samples (uint8 pixels or uint16 token ids) into model inputs. */
+export type SampleToFloat = (pixels: Uint8Array | Uint16Array, out: Float32Array) => void;
+
 /** Scales uint8 pixels to 0..1 floats. */
-export function defaultToFloat(pixels: Uint8Array, out: Float32Array): void {
+export function defaultToFloat(pixels: Uint8Array | Uint16Array, out: Float32Array): void {
   for (let i = 0; i < pixels.length; i++) out[i] = pixels[i]! / 255;
 }
 
-function oneHot(labels: Int32Array, idx: ArrayLike<number>, start: number, end: number, k: number): Float32Array {
-  const out = new Float32Array((end - start) * k);
-  for (let i = start; i < end; i++) out[(i - start) * k + labels[idx[i]!]!] = 1;
-  return out;
+/** Copies values unchanged (token ids for an Embedding). */
+export function rawToFloat(values: Uint8Array | Uint16Array, out: Float32Array): void {
+  out.set(values);
+}
+
+/** The conversion an input spec asks for: '0..1' scales pixels, 'none' passes token ids through. */
+export function toFloatFor(spec: { scale: '0..1' | 'none' }): SampleToFloat {
+  return spec.scale === 'none' ? rawToFloat : defaultToFloat;
 }
 
 /** Evaluates loss and accuracy on a whole set, in batches, in inference mode. */
@@ -84,7 +94,14 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const toFloat = opts.toFloat ?? defaultToFloat;
   const showBar = opts.progress ?? !!process.stderr.isTTY;
   const optimizer = withGradientClipping(makeOptimizer(config.optimizer), config);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const heads = opts.heads ?? defaultHeads(model, numClasses);
+  checkHeads(heads, model, train);
+  const plain = isPlainSingleHead(heads, train);
+  // Weighted or several outputs: per-head loss functions that read the epoch (loss-weight schedules).
+  const epochRef = { epoch: 0 };
+  model.compile({ optimizer, loss: plain ? 'categoricalCrossentropy' : headLossFunctions(heads, epochRef), metrics: ['accuracy'] });
+  // trainOnBatch returns [loss, acc] for one output, [loss, loss_1..loss_k, acc_1..acc_k] for k outputs.
+  const accIndex = heads.length > 1 ? 1 + heads.length : 1;
 
   let state: LoopState = { epochsDone: 0, history: [], plateau: initialPlateauState(), learningRate: config.optimizer.learningRate, stopped: false };
   let best: NamedTensor[] | null = null;
@@ -103,9 +120,11 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   // On webgpu the step's loss stays on the GPU and is read once per READ_EVERY batches, not after every batch.
   const onDevice = tf.getBackend() === 'webgpu';
   const READ_EVERY = 16;
+  if (onDevice && !plain) throw new Error('recipes with several or weighted outputs train on wasm, cpu or tfjs-node; the webgpu loop supports one plain softmax output (use --backend wasm)');
 
   while (state.epochsDone < config.epochs && !state.stopped) {
     const epoch = state.epochsDone;
+    epochRef.epoch = epoch;
     const t0 = performance.now();
     const order = shuffledIndices(train.count, deriveSeed(seed, 'shuffle', epoch));
     const rand = mulberry32(deriveSeed(seed, 'augment', epoch));
@@ -123,10 +142,11 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         for (let i = 0; i < n; i++) toFloat(train.pixels.subarray(order[s + i]! * size, (order[s + i]! + 1) * size), view.subarray(i * size, (i + 1) * size));
         if (config.augment) augmentBatch(view, n, train.shape, config.augment, rand);
         const x = tf.tensor4d(view, [n, h, w, c]);
-        const y = tf.tensor2d(oneHot(train.labels, order, s, e, numClasses), [n, numClasses]);
+        const ys = headTargets(heads, train, order, s, e).map((t) => tf.tensor(t.data, t.shape));
+        const y = ys.length === 1 ? ys[0]! : ys;
         if (onDevice) {
-          pending.push(await trainOnBatchOnDevice(model, x, y), n);
-          tf.dispose([x, y]);
+          pending.push(await trainOnBatchOnDevice(model, x, ys[0]!), n);
+          tf.dispose([x, ...ys]);
           if (pending.size < READ_EVERY && e < train.count) continue;
           for (const r of await pending.drain()) {
             lossSum += r.values[0]! * r.n;
@@ -137,15 +157,22 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
           continue;
         }
         const out = (await model.trainOnBatch(x, y)) as number[];
-        tf.dispose([x, y]);
+        tf.dispose([x, ...ys]);
         lossSum += out[0]! * n;
-        accSum += out[1]! * n;
+        accSum += out[accIndex]! * n;
         seen += n;
         bar?.update(seen, lossSum / seen, accSum / seen);
       }
     });
     bar?.stop();
-    const val = onDevice ? await evaluateSetOnDevice(model, validation, numClasses, toFloat) : evaluateSet(model, validation, numClasses, toFloat);
+    let valHeads: HeadMetrics[] | undefined;
+    let val: { loss: number; acc: number };
+    if (onDevice) val = await evaluateSetOnDevice(model, validation, numClasses, toFloat);
+    else if (plain) val = evaluateSet(model, validation, numClasses, toFloat);
+    else {
+      valHeads = evaluateHeads(model, validation, heads, toFloat);
+      val = valHeads[0]!;
+    }
     const seconds = (performance.now() - t0) / 1000;
     const lr = getLearningRate(optimizer);
     const record: EpochRecord = {
@@ -157,9 +184,15 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       learningRate: lr,
       seconds,
       samplesPerSec: seen / seconds,
+      ...(valHeads && valHeads.length > 1 ? { valHeads } : {}),
     };
     state.history.push(record);
     const decision = onEpochEnd(state.plateau, epoch, val.loss, lr, config);
+    const trainedMinutes = state.history.reduce((a, r) => a + r.seconds, 0) / 60;
+    if (config.maxMinutes !== undefined && trainedMinutes >= config.maxMinutes && !decision.stop && epoch + 1 < config.epochs) {
+      decision.stop = true;
+      decision.reason = `time budget: ${trainedMinutes.toFixed(1)} min of training ≥ maxMinutes ${config.maxMinutes}; stopping after epoch ${epoch + 1}`;
+    }
     if (decision.improved && config.keepBest) {
       if (best) tf.dispose(best.map((b) => b.tensor));
       best = modelWeights(model).map((wt) => ({ name: wt.name, tensor: tf.clone(wt.tensor) }));
@@ -171,6 +204,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     log(
       `epoch ${record.epoch}/${config.epochs}  loss ${record.loss.toFixed(4)} acc ${(record.acc * 100).toFixed(2)}%  ` +
         `val_loss ${record.valLoss.toFixed(4)} val_acc ${(record.valAcc * 100).toFixed(2)}%  ` +
+        (valHeads && valHeads.length > 1 ? valHeads.slice(1).map((hm) => `${hm.name} ${(hm.acc * 100).toFixed(2)}%  `).join('') : '') +
+        (valHeads?.[0]?.sequenceAcc !== undefined ? `val_seq_acc ${(valHeads[0].sequenceAcc * 100).toFixed(2)}%  ` : '') +
         `${Math.round(record.samplesPerSec)} samples/s  ${seconds.toFixed(1)} s${decision.improved ? '  *best' : ''}`,
     );
     if (decision.reason) log(`train: ${decision.reason}`);

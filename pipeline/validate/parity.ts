@@ -11,7 +11,7 @@ export interface OutputParity {
   name: string;
   maxAbsDiff: number;
   meanAbsDiff: number;
-  /** Fraction of samples whose argmax agrees. */
+  /** Fraction of rows (samples, or steps of a sequence output) whose argmax agrees. */
   top1Agreement: number;
 }
 
@@ -27,8 +27,11 @@ export interface RuntimeParity {
 export interface ParitySamples {
   x: Float32Array;
   shape: [number, number, number];
+  /** True classes of the first output's rows: one per sample, or `steps` per sample for a sequence output. */
   labels: Int32Array;
   count: number;
+  /** Width of each output's last axis (its classes); default: all of a sample's values form one row. */
+  outputClasses?: number[];
 }
 
 type OrtModule = typeof ortNode | typeof ortWeb;
@@ -92,26 +95,26 @@ export function compareOutputs(runtime: string, names: string[], reference: Floa
       if (!(d <= max)) max = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;
       sum += d;
     }
-    const cols = a.length / s.count;
-    const ta = argmaxRows(a, s.count, cols);
-    const tb = argmaxRows(b, s.count, cols);
+    const cols = s.outputClasses?.[k] ?? a.length / s.count;
+    const rows = a.length / cols;
+    const ta = argmaxRows(a, rows, cols);
+    const tb = argmaxRows(b, rows, cols);
     let agree = 0;
-    for (let i = 0; i < s.count; i++) if (ta[i] === tb[i]) agree++;
-    return { name, maxAbsDiff: max, meanAbsDiff: sum / a.length, top1Agreement: agree / s.count };
+    for (let i = 0; i < rows; i++) if (ta[i] === tb[i]) agree++;
+    return { name, maxAbsDiff: max, meanAbsDiff: sum / a.length, top1Agreement: agree / rows };
   });
-  const first = got[0]!;
-  const pred = argmaxRows(first, s.count, first.length / s.count);
-  let correct = 0;
-  for (let i = 0; i < s.count; i++) if (pred[i] === s.labels[i]) correct++;
-  return { runtime, outputs, accuracy: correct / s.count, ms: Math.round(ms) };
+  return { runtime, outputs, accuracy: accuracyOf(got[0]!, s), ms: Math.round(ms) };
 }
 
-/** Accuracy of the tfjs model's first output. */
-export function accuracyOf(reference: Float32Array, s: ParitySamples): number {
-  const pred = argmaxRows(reference, s.count, reference.length / s.count);
+/** Accuracy of a model's first output against the samples' labels (per step for a sequence output). */
+export function accuracyOf(first: Float32Array, s: ParitySamples): number {
+  const cols = s.outputClasses?.[0] ?? first.length / s.count;
+  const rows = first.length / cols;
+  if (rows !== s.labels.length) throw new Error(`the first output has ${rows} rows of ${cols} classes but there are ${s.labels.length} labels`);
+  const pred = argmaxRows(first, rows, cols);
   let correct = 0;
-  for (let i = 0; i < s.count; i++) if (pred[i] === s.labels[i]) correct++;
-  return correct / s.count;
+  for (let i = 0; i < rows; i++) if (pred[i] === s.labels[i]) correct++;
+  return correct / rows;
 }
 
 /** onnxruntime-web's wasm build, set up to run inside Node (one thread, no proxy worker). */

@@ -22,6 +22,9 @@ export interface ClassifyOptions {
 
 /** The image spec of a model: its preprocessing metadata, or one derived from an [N,H,W(,C)] FP32 input. */
 export function imageSpecOf(m: LoadedModel): ImageInputSpec {
+  if (m.preprocessing?.scale === 'none') {
+    throw badRequest(`model "${m.name}" takes token ids, not an image; send them to POST /v2/models/${m.name}/infer`);
+  }
   if (m.preprocessing) return m.preprocessing;
   const input = m.inputs[0];
   const dims = input && m.inputs.length === 1 && input.datatype === 'FP32' ? input.shape.slice(m.maxBatchSize > 0 ? 1 : 0) : [];

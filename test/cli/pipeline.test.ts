@@ -120,10 +120,13 @@ test('a run killed during training resumes from its last finished epoch', async 
   await rm(runs, { recursive: true, force: true });
 });
 
-test('stages that are not built yet fail with a clear message, and bad options are rejected', () => {
-  const r = cli(['report']);
-  assert.notEqual(r.code, 0);
-  assert.match(r.out, /not available yet/);
+test('bad options are rejected with a message naming them', () => {
+  const badSeeds = cli(['pipeline', 'digits', '--seeds', '5-2']);
+  assert.notEqual(badSeeds.code, 0);
+  assert.match(badSeeds.out, /--seeds range "5-2" must go upwards/);
+  const badSweep = cli(['sweep', 'no-such-sweep']);
+  assert.notEqual(badSweep.code, 0);
+  assert.match(badSweep.out, /unknown sweep "no-such-sweep"; sweeps: fashion-maps, fashion-optimizers/);
   const bad = cli(['pipeline', 'digits', '--stages', 'data,frobnicate']);
   assert.notEqual(bad.code, 0);
   assert.match(bad.out, /unknown stage "frobnicate"/);

@@ -6,11 +6,11 @@ import { withTempDir } from './helpers.ts';
 
 const spec = { seed: 11, validationFraction: 0.1, testFraction: 0.1 };
 
-test('registry: the four names, unknown names listed in the error', () => {
-  assert.deepEqual(Object.keys(datasets).sort(), ['cifar10', 'fashion-mnist', 'mnist', 'mnist-idx']);
+test('registry: the names, unknown names listed in the error', () => {
+  for (const name of ['cifar10', 'fashion-mnist', 'fonts', 'letters', 'mnist', 'mnist-idx']) assert.ok(Object.keys(datasets).includes(name), name);
   assert.ok(isDatasetName('fashion-mnist'));
   assert.ok(!isDatasetName('toString'));
-  assert.throws(() => getDataset('imagenet'), /Unknown dataset "imagenet"; known datasets: mnist, fashion-mnist, mnist-idx, cifar10/);
+  assert.throws(() => getDataset('imagenet'), /Unknown dataset "imagenet"; known datasets: mnist, fashion-mnist, mnist-idx, cifar10, fonts, letters/);
   assert.deepEqual(datasets.cifar10.shape, [32, 32, 3]);
 });
 

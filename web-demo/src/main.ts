@@ -142,7 +142,7 @@ async function selectModel(name: string): Promise<void> {
     hook.model = model.name;
     hook.provider = session.provider;
     hook.ready = true;
-    status(`${model.name} v${model.version} ready in ${Math.round(performance.now() - t0)} ms — draw a digit`);
+    status(`${model.name} v${model.version} ready in ${Math.round(performance.now() - t0)} ms — draw ${model.labels.length && model.labels.every((l) => /^[0-9]$/.test(l)) ? 'a digit' : model.labels.every((l) => /^[A-Za-z]+$/.test(l)) ? 'a letter' : 'something'}`);
     if (pad.empty) showEmpty();
     else {
       runner.request(epoch);

@@ -1,0 +1,140 @@
+/**
+ * S2 part A on Fashion-MNIST (the Debian package dataset-fashion-mnist; S2 used CIFAR-10, which
+ * cannot be had offline): the C1–S1–C2–S2 CNN, its feature-map grid and optimizer comparison
+ * as sweeps, a best configuration aimed at Fashion-MNIST's own "2 Conv+pooling+BN" benchmark row
+ * (93.4%), and a GRU variant (that table's GRU rows: 88.8–89.7%).
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import { pytorchRecurrentInit } from './digits-rnn.ts';
+import type { OptimizerConfig, Recipe, StudyReference, TrainConfig } from '../pipeline/recipe.ts';
+
+const LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const DATA: Recipe['data'] = { dataset: 'fashion-mnist', validationFraction: 0.1, testFraction: 0 };
+// Fashion-MNIST is dark-background product photos scaled to 28×28: white-on-black like MNIST.
+const INPUT: Recipe['input'] = { size: [28, 28, 1], scale: '0..1', polarity: 'white-on-black', fit: 'stretch' };
+const DATA_NOTE_SWEEP =
+  'Fashion-MNIST (Debian dataset-fashion-mnist) instead of CIFAR-10: 10,000 training images as S2 (one CIFAR batch), its 10,000-image test set; fewer epochs than S2\'s 500';
+const DATA_NOTE_FULL = 'Fashion-MNIST (Debian dataset-fashion-mnist): 54,000 train / 6,000 validation (split by seed) / its own 10,000 test images';
+
+/** S2's CNN: conv C1 (5×5) → max pool S1 → conv C2 (5×5) → max pool S2 → dense 128 → softmax; optional dropout before the dense layers. */
+export function buildS2Cnn(c1: number, c2: number, dropout = 0, name = 'fashion_s2_cnn'): tfl.LayersModel {
+  const model = tfl.sequential({ name });
+  model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
+  model.add(tfl.layers.conv2d({ filters: c1, kernelSize: 5, padding: 'same', activation: 'relu', name: 'C1' }));
+  model.add(tfl.layers.maxPooling2d({ poolSize: 2, name: 'S1' }));
+  model.add(tfl.layers.conv2d({ filters: c2, kernelSize: 5, padding: 'same', activation: 'relu', name: 'C2' }));
+  model.add(tfl.layers.maxPooling2d({ poolSize: 2, name: 'S2' }));
+  model.add(tfl.layers.flatten());
+  if (dropout) model.add(tfl.layers.dropout({ rate: dropout }));
+  model.add(tfl.layers.dense({ units: 128, activation: 'relu' }));
+  if (dropout) model.add(tfl.layers.dropout({ rate: dropout }));
+  model.add(tfl.layers.dense({ units: 10, activation: 'softmax', name: 'probabilities' }));
+  return model;
+}
+
+const SWEEP_TRAIN: TrainConfig = { epochs: 10, batchSize: 128, optimizer: { name: 'sgd', learningRate: 0.05 }, keepBest: true };
+
+/** S2's feature-map grid: (C1, C2) and the accuracy S2 reported on CIFAR-10. */
+export const S2_FEATURE_MAP_GRID: [number, number, number][] = [
+  [10, 10, 0.386], [32, 32, 0.377], [32, 64, 0.401], [64, 64, 0.366], [64, 128, 0.43], [128, 128, 0.405], [128, 256, 0.449], [256, 256, 0.447], [256, 512, 0.491],
+];
+
+/** S2's optimizer comparison on its best grid (256, 512), with the accuracies it reported. */
+export const S2_OPTIMIZERS: { key: string; label: string; optimizer: OptimizerConfig; dropout?: number; value: number }[] = [
+  { key: 'gd', label: 'gradient descent', optimizer: { name: 'sgd', learningRate: 0.05 }, value: 0.491 },
+  { key: 'momentum', label: 'momentum 0.1', optimizer: { name: 'momentum', learningRate: 0.05, momentum: 0.1 }, value: 0.475 },
+  { key: 'rmsprop', label: 'RMSProp', optimizer: { name: 'rmsprop', learningRate: 1e-3 }, value: 0.53 },
+  { key: 'adam', label: 'Adam', optimizer: { name: 'adam', learningRate: 1e-3 }, value: 0.559 },
+  { key: 'dropout', label: 'gradient descent + dropout', optimizer: { name: 'sgd', learningRate: 0.05 }, dropout: 0.5, value: 0.45 },
+];
+
+function sweepRecipe(name: string, c1: number, c2: number, optimizer: OptimizerConfig, dropout: number, reference: Omit<StudyReference, 'study' | 'metric' | 'dataNote'>): Recipe {
+  return {
+    name,
+    summary: `S2 sweep: C1–S1–C2–S2 CNN with (C1, C2) = (${c1}, ${c2}), ${optimizer.name}${dropout ? ` + dropout ${dropout}` : ''}`,
+    reference: { study: 'S2', metric: 'test accuracy', dataNote: DATA_NOTE_SWEEP, ...reference },
+    data: DATA,
+    input: INPUT,
+    labels: LABELS,
+    build: () => buildS2Cnn(c1, c2, dropout, name.replace(/-/g, '_')),
+    train: { ...SWEEP_TRAIN, optimizer },
+  };
+}
+
+/** One recipe per grid point (gradient descent, as S2's grid search). */
+export const fashionFeatureMapSweep: Recipe[] = S2_FEATURE_MAP_GRID.map(([c1, c2, value]) =>
+  sweepRecipe(`fashion-maps-${c1}-${c2}`, c1, c2, SWEEP_TRAIN.optimizer, 0, { experiment: `feature maps (C1, C2) = (${c1}, ${c2}), gradient descent (CIFAR-10)`, value }),
+);
+
+/** One recipe per optimizer on S2's best grid point. */
+export const fashionOptimizerSweep: Recipe[] = S2_OPTIMIZERS.map((o) =>
+  sweepRecipe(`fashion-opt-${o.key}`, 256, 512, o.optimizer, o.dropout ?? 0, { experiment: `(256, 512) with ${o.label} (CIFAR-10)`, value: o.value }),
+);
+
+/** The sweeps `onnxline sweep <name>` runs: each a list of recipes trained with the same budget. */
+export const sweeps: ReadonlyMap<string, { description: string; recipes: Recipe[]; trainLimit: number }> = new Map([
+  ['fashion-maps', { description: "S2's feature-map grid (C1, C2) on 10,000 Fashion-MNIST images", recipes: fashionFeatureMapSweep, trainLimit: 10000 }],
+  ['fashion-optimizers', { description: "S2's optimizer comparison on the (256, 512) CNN, 10,000 Fashion-MNIST images", recipes: fashionOptimizerSweep, trainLimit: 10000 }],
+]);
+
+/** The best configuration: two conv blocks with batch norm, pooling and dropout (Fashion-MNIST's "2 Conv+pooling+BN" row). */
+function buildBest(): tfl.LayersModel {
+  const model = tfl.sequential({ name: 'fashion' });
+  model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
+  for (const filters of [32, 64]) {
+    model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false }));
+    model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
+    model.add(tfl.layers.activation({ activation: 'relu' }));
+    model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false }));
+    model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
+    model.add(tfl.layers.activation({ activation: 'relu' }));
+    model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tfl.layers.dropout({ rate: 0.25 }));
+  }
+  model.add(tfl.layers.flatten());
+  model.add(tfl.layers.dense({ units: 256, activation: 'relu' }));
+  model.add(tfl.layers.dropout({ rate: 0.4 }));
+  model.add(tfl.layers.dense({ units: 10, activation: 'softmax', name: 'probabilities' }));
+  return model;
+}
+
+export const fashion: Recipe = {
+  name: 'fashion',
+  summary: 'S2 (Fashion-MNIST): 2 conv blocks + batch norm + pooling, the best configuration',
+  reference: { study: 'S2', experiment: 'Fashion-MNIST benchmark "2 Conv+pooling+BN"', metric: 'test accuracy', value: 0.934, dataNote: DATA_NOTE_FULL },
+  data: DATA,
+  input: INPUT,
+  labels: LABELS,
+  build: buildBest,
+  train: {
+    epochs: 25,
+    batchSize: 128,
+    optimizer: { name: 'adam', learningRate: 1e-3 },
+    augment: { affine: { rotateDeg: 4, shiftPx: 2, scale: 0.05 } },
+    reduceLrOnPlateau: { factor: 0.5, patience: 2, minLr: 1e-5 },
+    earlyStopping: { patience: 6 },
+    keepBest: true,
+  },
+};
+
+/** GRU variant: 28 rows as time steps, GRU(128), softmax (the benchmark table's GRU rows). */
+export const fashionGru: Recipe = {
+  name: 'fashion-gru',
+  summary: 'S2 (Fashion-MNIST): GRU(128) reading image rows as time steps',
+  reference: { study: 'S2', experiment: 'Fashion-MNIST benchmark GRU rows (88.8–89.7%)', metric: 'test accuracy', value: 0.888, dataNote: DATA_NOTE_FULL },
+  data: DATA,
+  input: INPUT,
+  labels: LABELS,
+  build: () => {
+    const model = tfl.sequential({ name: 'fashion_gru' });
+    model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
+    model.add(tfl.layers.reshape({ targetShape: [28, 28] }));
+    const init = pytorchRecurrentInit(128);
+    model.add(tfl.layers.gru({ units: 128, recurrentActivation: 'sigmoid', kernelInitializer: init, recurrentInitializer: init }));
+    model.add(tfl.layers.dense({ units: 10, activation: 'softmax', name: 'probabilities' }));
+    return model;
+  },
+  train: { epochs: 20, batchSize: 128, optimizer: { name: 'adam', learningRate: 1e-3 }, reduceLrOnPlateau: { factor: 0.5, patience: 2 }, earlyStopping: { patience: 5 }, keepBest: true },
+};
+
+export const fashionRecipes = [fashion, fashionGru, ...fashionFeatureMapSweep, ...fashionOptimizerSweep];

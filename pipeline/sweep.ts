@@ -1,0 +1,81 @@
+/**
+ * `onnxline sweep <name>`: trains every recipe of a sweep with the same budget (data and train
+ * stages; finished runs are skipped like any pipeline run) and writes the results as a table,
+ * runs/sweeps/<name>.md and .json, with the study's number beside ours.
+ */
+import { join } from 'node:path';
+import { sweeps } from '../models/fashion.ts';
+import { writeFileAtomic, writeJsonAtomic } from './runner/atomic.ts';
+import { readManifest } from './runner/manifest.ts';
+import type { RunOptions } from './runner/stage.ts';
+
+export interface SweepRow {
+  recipe: string;
+  experiment: string;
+  study: number | null;
+  ours: number | null;
+  params: number | null;
+  trainSeconds: number | null;
+  epochs: number | null;
+  runDir: string;
+}
+
+export interface SweepOptions {
+  only?: string[];
+  /** Training-sample cap instead of the sweep's own. */
+  trainLimit?: number;
+  /** Runs data + train for a recipe with this training-sample cap; resolves to its run directory. */
+  runStages: (recipe: string, trainLimit: number) => Promise<string>;
+  runOptions: Pick<RunOptions, 'runsRoot' | 'log'>;
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
+
+/** Renders sweep rows as a Markdown table (study's number, ours, difference in points). */
+export function sweepMarkdown(name: string, description: string, rows: SweepRow[], trainLimit: number): string {
+  const lines = [
+    `# Sweep ${name}`,
+    '',
+    `${description}. Each recipe trained on at most ${trainLimit.toLocaleString('en-US')} samples (data + train stages), test accuracy on the held-out test split.`,
+    '',
+    '| recipe | experiment | study | ours | Δ points | parameters | epochs | training time |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const delta = r.study !== null && r.ours !== null ? `${((r.ours - r.study) * 100).toFixed(1)}` : '—';
+    lines.push(`| ${r.recipe} | ${r.experiment} | ${pct(r.study)} | ${pct(r.ours)} | ${delta} | ${r.params?.toLocaleString('en-US') ?? '—'} | ${r.epochs ?? '—'} | ${r.trainSeconds === null ? '—' : `${r.trainSeconds.toFixed(0)} s`} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs the sweep `name` and writes its table; an unknown name or recipe throws listing the known ones. */
+export async function runSweep(name: string, options: SweepOptions): Promise<{ rows: SweepRow[]; markdownPath: string }> {
+  const sweep = sweeps.get(name);
+  if (!sweep) throw new Error(`unknown sweep "${name}"; sweeps: ${[...sweeps.keys()].join(', ')}`);
+  const known = sweep.recipes.map((r) => r.name);
+  for (const o of options.only ?? []) if (!known.includes(o)) throw new Error(`--only: "${o}" is not in sweep ${name}; its recipes: ${known.join(', ')}`);
+  const chosen = sweep.recipes.filter((r) => !options.only || options.only.includes(r.name));
+  const rows: SweepRow[] = [];
+  const trainLimit = options.trainLimit ?? sweep.trainLimit;
+  for (const [i, recipe] of chosen.entries()) {
+    options.runOptions.log(`sweep ${name}: ${recipe.name} (${i + 1} of ${chosen.length})`);
+    const runDir = await options.runStages(recipe.name, trainLimit);
+    const manifest = await readManifest(join(runDir, 'manifest.json'));
+    const m = (manifest?.stages.train?.metrics ?? {}) as { testAccuracy?: number; params?: number; trainSeconds?: number; epochs?: number };
+    rows.push({
+      recipe: recipe.name,
+      experiment: recipe.reference?.experiment ?? recipe.summary,
+      study: recipe.reference?.value ?? null,
+      ours: m.testAccuracy ?? null,
+      params: m.params ?? null,
+      trainSeconds: m.trainSeconds ?? null,
+      epochs: m.epochs ?? null,
+      runDir,
+    });
+  }
+  const base = join(options.runOptions.runsRoot, 'sweeps', name);
+  const markdownPath = `${base}.md`;
+  await writeFileAtomic(markdownPath, sweepMarkdown(name, sweep.description, rows, trainLimit));
+  await writeJsonAtomic(`${base}.json`, { sweep: name, trainLimit, rows });
+  return { rows, markdownPath };
+}
