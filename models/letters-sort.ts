@@ -95,7 +95,8 @@ export const lettersSort: Recipe = {
     epochs: 30,
     batchSize: 64,
     optimizer: { name: 'adam', learningRate: 1e-3 },
-    augment: { affine: { rotateDeg: 6, shiftPx: 1, scale: 0.05 }, invertProbability: 0 },
+    // Each of the 10 letters jittered on its own (S0: random affine transforms).
+    augment: { affine: { rotateDeg: 6, shiftPx: 1, scale: 0.05 }, tiles: LENGTH },
     earlyStopping: { patience: 6 },
     keepBest: true,
   },

@@ -29,6 +29,8 @@ export interface AugmentConfig {
   strokeWidthProbability?: number;
   /** Standard deviation of additive Gaussian noise (on 0..1 pixels), clipped back to 0..1. */
   gaussianNoiseStd?: number;
+  /** Samples are this many images stacked top to bottom (S0's letter sequences): each is augmented on its own. */
+  tiles?: number;
 }
 
 export interface TrainConfig {

@@ -17,7 +17,9 @@ export interface SweepRow {
   params: number | null;
   trainSeconds: number | null;
   epochs: number | null;
-  runDir: string;
+  runDir: string | null;
+  /** Why this recipe has no result (its run failed); the sweep goes on with the others. */
+  error?: string;
 }
 
 export interface SweepOptions {
@@ -42,6 +44,10 @@ export function sweepMarkdown(name: string, description: string, rows: SweepRow[
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
+    if (r.error) {
+      lines.push(`| ${r.recipe} | ${r.experiment} | ${pct(r.study)} | failed: ${r.error.replace(/\|/g, '\\|').split('\n')[0]} | — | — | — | — |`);
+      continue;
+    }
     const delta = r.study !== null && r.ours !== null ? `${((r.ours - r.study) * 100).toFixed(1)}` : '—';
     lines.push(`| ${r.recipe} | ${r.experiment} | ${pct(r.study)} | ${pct(r.ours)} | ${delta} | ${r.params?.toLocaleString('en-US') ?? '—'} | ${r.epochs ?? '—'} | ${r.trainSeconds === null ? '—' : `${r.trainSeconds.toFixed(0)} s`} |`);
   }
@@ -59,7 +65,15 @@ export async function runSweep(name: string, options: SweepOptions): Promise<{ r
   const trainLimit = options.trainLimit ?? sweep.trainLimit;
   for (const [i, recipe] of chosen.entries()) {
     options.runOptions.log(`sweep ${name}: ${recipe.name} (${i + 1} of ${chosen.length})`);
-    const runDir = await options.runStages(recipe.name, trainLimit);
+    let runDir: string;
+    try {
+      runDir = await options.runStages(recipe.name, trainLimit);
+    } catch (err) {
+      const error = (err as Error).message;
+      options.runOptions.log(`sweep ${name}: ${recipe.name} failed: ${error}`);
+      rows.push({ recipe: recipe.name, experiment: recipe.reference?.experiment ?? recipe.summary, study: recipe.reference?.value ?? null, ours: null, params: null, trainSeconds: null, epochs: null, runDir: null, error });
+      continue;
+    }
     const manifest = await readManifest(join(runDir, 'manifest.json'));
     const m = (manifest?.stages.train?.metrics ?? {}) as { testAccuracy?: number; params?: number; trainSeconds?: number; epochs?: number };
     rows.push({
@@ -77,5 +91,7 @@ export async function runSweep(name: string, options: SweepOptions): Promise<{ r
   const markdownPath = `${base}.md`;
   await writeFileAtomic(markdownPath, sweepMarkdown(name, sweep.description, rows, trainLimit));
   await writeJsonAtomic(`${base}.json`, { sweep: name, trainLimit, rows });
+  const failed = rows.filter((r) => r.error);
+  if (failed.length) throw new Error(`sweep ${name}: ${failed.length} of ${rows.length} recipes failed (${failed.map((r) => r.recipe).join(', ')}); the table in ${markdownPath} has the others`);
   return { rows, markdownPath };
 }

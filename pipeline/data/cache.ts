@@ -219,6 +219,10 @@ export function decodeDatasetCache(bytes: Uint8Array, expectedKey?: string): Spl
     }
     return data.subarray(b.offset, b.offset + b.length);
   };
+  const evenBlock = (b: Uint8Array, what: string): Uint8Array => {
+    if (b.length % 2 !== 0) throw corrupt(`${what} block is not a whole number of uint16`);
+    return b;
+  };
   const sets = {} as Record<SplitName, ImageSet>;
   for (const s of SPLITS) {
     const h = header.splits?.[s];
@@ -226,7 +230,7 @@ export function decodeDatasetCache(bytes: Uint8Array, expectedKey?: string): Spl
     const labelBytes = block(h.labels, `${s} labels`);
     if (labelBytes.length % 4 !== 0) throw corrupt(`${s} labels block is not a whole number of int32`);
     const set: ImageSet = {
-      pixels: h.pixelType === 'uint16' ? bytesToUint16(block(h.pixels, `${s} token ids`)) : block(h.pixels, `${s} pixels`),
+      pixels: h.pixelType === 'uint16' ? bytesToUint16(evenBlock(block(h.pixels, `${s} token ids`), `${s} token ids`)) : block(h.pixels, `${s} pixels`),
       labels: bytesToInt32(labelBytes),
       shape: [h.shape[0], h.shape[1], h.shape[2]],
       count: h.count,

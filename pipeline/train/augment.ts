@@ -144,6 +144,13 @@ export function elasticField(h: number, w: number, alpha: number, sigma: number,
 
 /** Augments a batch in place (a copy is used as the warp source). */
 export function augmentBatch(batch: Float32Array, n: number, shape: [number, number, number], cfg: AugmentConfig, rand: () => number): void {
+  const tiles = cfg.tiles ?? 1;
+  if (tiles !== 1) {
+    if (!(Number.isInteger(tiles) && tiles > 1 && shape[0] % tiles === 0)) throw new Error(`augment.tiles must be a whole number dividing the sample height ${shape[0]}, got ${tiles}`);
+    const { tiles: _tiles, ...perTile } = cfg;
+    augmentBatch(batch, n * tiles, [shape[0] / tiles, shape[1], shape[2]], perTile, rand);
+    return;
+  }
   const [h, w, c] = shape;
   const size = h * w * c;
   if (cfg.affine || cfg.elastic) {

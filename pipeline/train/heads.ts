@@ -20,7 +20,7 @@ export interface HeadMetrics {
 
 /** The default: one softmax head over `numClasses` classes learning label column 0. */
 export function defaultHeads(model: tfl.LayersModel, numClasses: number): OutputHead[] {
-  return [{ name: model.outputs[0]?.name.split('/')[0] ?? 'output', column: 0, classes: numClasses }];
+  return [{ name: model.outputNames[0] ?? model.outputs[0]?.name.split('/')[0] ?? 'output', column: 0, classes: numClasses }];
 }
 
 /**
@@ -33,6 +33,10 @@ export function checkHeads(heads: readonly OutputHead[], model: tfl.LayersModel,
   }
   const width = labelWidth(set);
   heads.forEach((h, i) => {
+    const layerName = model.outputNames[i];
+    if (layerName !== undefined && layerName !== h.name) {
+      throw new Error(`output ${i} of the model is layer "${layerName}" but the recipe's output ${i} is "${h.name}": list \`outputs\` in the model's output order, by layer name`);
+    }
     const shape = model.outputs[i]!.shape.slice(1);
     const want = h.steps ? [h.steps, h.classes] : [h.classes];
     if (shape.join(',') !== want.join(',')) {
@@ -74,6 +78,7 @@ export function headTargets(heads: readonly OutputHead[], set: ImageSet, order: 
       const sample = order ? order[start + i]! : start + i;
       for (let t = 0; t < steps; t++) {
         const label = set.labels[sample * width + h.column + t]!;
+        if (!(label >= 0 && label < h.classes)) throw new Error(`output "${h.name}": label ${label} of sample ${sample} (column ${h.column + t}) is outside its ${h.classes} classes`);
         data[(i * steps + t) * h.classes + label] = 1;
       }
     }

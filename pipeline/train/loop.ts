@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../tfjs/setup.ts';
 import type { NamedTensor } from '@tensorflow/tfjs-core/dist/tensor_types.js';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { OutputHead, TrainConfig } from '../recipe.ts';
 import type { ImageSet } from '../data/types.ts';
 import { augmentBatch } from './augment.ts';
@@ -99,9 +99,13 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const plain = isPlainSingleHead(heads, train);
   // Weighted or several outputs: per-head loss functions that read the epoch (loss-weight schedules).
   const epochRef = { epoch: 0 };
-  model.compile({ optimizer, loss: plain ? 'categoricalCrossentropy' : headLossFunctions(heads, epochRef), metrics: ['accuracy'] });
-  // trainOnBatch returns [loss, acc] for one output, [loss, loss_1..loss_k, acc_1..acc_k] for k outputs.
+  // Beyond the plain case the loss is weighted, so the primary output's own cross-entropy is a
+  // metric too: the recorded training loss is then on the same scale as the validation loss.
+  const primaryCe = (yTrue: tf.Tensor, yPred: tf.Tensor) => tfl.metrics.categoricalCrossentropy(yTrue, yPred);
+  model.compile({ optimizer, loss: plain ? 'categoricalCrossentropy' : headLossFunctions(heads, epochRef), metrics: plain ? ['accuracy'] : ['accuracy', primaryCe] });
+  // trainOnBatch returns [loss, acc(, ce)] for one output and [loss, loss_1..loss_k, acc_1, ce_1, acc_2, ce_2, …] for k outputs.
   const accIndex = heads.length > 1 ? 1 + heads.length : 1;
+  const lossIndex = plain ? 0 : accIndex + 1;
 
   let state: LoopState = { epochsDone: 0, history: [], plateau: initialPlateauState(), learningRate: config.optimizer.learningRate, stopped: false };
   let best: NamedTensor[] | null = null;
@@ -120,7 +124,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   // On webgpu the step's loss stays on the GPU and is read once per READ_EVERY batches, not after every batch.
   const onDevice = tf.getBackend() === 'webgpu';
   const READ_EVERY = 16;
-  if (onDevice && !plain) throw new Error('recipes with several or weighted outputs train on wasm, cpu or tfjs-node; the webgpu loop supports one plain softmax output (use --backend wasm)');
+  if (onDevice && !plain) {
+    throw new Error('the webgpu training loop supports one unweighted softmax output learning a single label column; this recipe has several outputs, loss weights or label columns: use --backend wasm');
+  }
 
   while (state.epochsDone < config.epochs && !state.stopped) {
     const epoch = state.epochsDone;
@@ -130,6 +136,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     const rand = mulberry32(deriveSeed(seed, 'augment', epoch));
     const bar = showBar ? epochProgress(epoch + 1, config.epochs, train.count) : null;
     let lossSum = 0;
+    let totalLossSum = 0;
     let accSum = 0;
     let seen = 0;
     const pending = new PendingScalars();
@@ -158,7 +165,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         }
         const out = (await model.trainOnBatch(x, y)) as number[];
         tf.dispose([x, ...ys]);
-        lossSum += out[0]! * n;
+        lossSum += out[lossIndex]! * n;
+        totalLossSum += out[0]! * n;
         accSum += out[accIndex]! * n;
         seen += n;
         bar?.update(seen, lossSum / seen, accSum / seen);
@@ -184,7 +192,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       learningRate: lr,
       seconds,
       samplesPerSec: seen / seconds,
-      ...(valHeads && valHeads.length > 1 ? { valHeads } : {}),
+      ...(plain ? {} : { totalLoss: totalLossSum / seen }),
+      ...(valHeads && (valHeads.length > 1 || valHeads[0]?.sequenceAcc !== undefined) ? { valHeads } : {}),
     };
     state.history.push(record);
     const decision = onEpochEnd(state.plateau, epoch, val.loss, lr, config);

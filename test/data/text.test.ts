@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { withTempDir } from './helpers.ts';
 import { listPackagesFiles, normalizeSection, parsePackages, readAptPackages, topSections, type PackageRecord } from '../../pipeline/data/text/apt-lists.ts';
 import { CHAR_VOCAB_SIZE, PAD_ID, UNKNOWN_ID, buildWordVocabulary, charIds, fitLength, tokenVocabularySize, wordIds, words } from '../../pipeline/data/text/tokenize.ts';
-import { buildTextDataset, debianPackagesDataset, textDatasetOptions } from '../../pipeline/data/text/debian-packages.ts';
+import { buildTextDataset, debianPackagesDataset, distinctDescriptions, textDatasetOptions } from '../../pipeline/data/text/debian-packages.ts';
 import { decodeDatasetCache, encodeDatasetCache } from '../../pipeline/data/cache.ts';
 import { getDataset, loadDataset } from '../../pipeline/data/registry.ts';
 import { textRecipes, TEXT_SECTIONS } from '../../models/text.ts';
@@ -214,5 +214,28 @@ describe('the registry entry', () => {
       assert.equal(r.input.scale, 'none');
       assert.ok(Math.round(o.perClass * r.data.validationFraction) * 15 >= 512);
     }
+  });
+});
+
+describe('distinct descriptions', () => {
+  it('keeps one package per text, drops texts shared by two sections, so no text is in two splits', () => {
+    const pkgs: PackageRecord[] = [
+      { name: 'b-doc', section: 'doc', description: 'Shared  Text' },
+      { name: 'a-doc', section: 'doc', description: 'shared text' },
+      { name: 'x', section: 'libs', description: 'ambiguous' },
+      { name: 'y', section: 'devel', description: 'Ambiguous' },
+      { name: 'z', section: 'libs', description: 'unique' },
+      { name: 'w', section: 'games', description: 'unique' },
+    ];
+    const kept = distinctDescriptions(pkgs, new Set(['doc', 'libs', 'devel']));
+    assert.deepEqual(kept.map((p) => p.name).sort(), ['a-doc', 'z']);
+    // On a generated set where every text occurs 3 times, the splits share no input.
+    const many: PackageRecord[] = [];
+    for (let k = 0; k < 3; k++) for (let i = 0; i < 300; i++) many.push({ name: `p${i}-${k}`, section: i % 2 ? 'libs' : 'doc', description: `package number ${i} tool` });
+    const { dataset } = buildTextDataset(many, { seed: 1, validationFraction: 0.2, testFraction: 0.2 }, textDatasetOptions({ level: 'char', length: 24, sections: 'libs,doc' }));
+    const rows = (set: typeof dataset.train) => new Set(Array.from({ length: set.count }, (_, i) => set.pixels.subarray(i * 24, (i + 1) * 24).join(',')));
+    const train = rows(dataset.train);
+    for (const r of rows(dataset.test)) assert.ok(!train.has(r), 'a test text also in training');
+    assert.equal(dataset.train.count + dataset.validation.count + dataset.test.count, 300);
   });
 });

@@ -108,3 +108,17 @@ test('an elastic sigma of 0 or below is refused with the values named, not turne
   assert.throws(() => elasticField(28, 28, 34, 0, mulberry32(1)), /sigma > 0 \(pixels\), got alpha 34, sigma 0/);
   assert.throws(() => augmentBatch(new Float32Array(784), 1, [28, 28, 1], { elastic: { alpha: 34, sigma: -1 } }, mulberry32(1)), /sigma -1/);
 });
+
+test('stacked tiles (S0 sequences) are jittered one by one: no ink crosses into a neighbouring tile', () => {
+  // A strip of 5 tiles of 16×16; only the middle tile has ink (a blob at its centre).
+  const tile = 16;
+  const strip = new Float32Array(5 * tile * tile);
+  strip.set(blob(tile, tile, 8, 8), 2 * tile * tile);
+  const cfg = { affine: { rotateDeg: 25, shiftPx: 2, scale: 0.2 } };
+  const tiled = strip.slice();
+  augmentBatch(tiled, 1, [5 * tile, tile, 1], { ...cfg, tiles: 5 }, mulberry32(3));
+  for (const t of [0, 1, 3, 4]) assert.ok(tiled.subarray(t * tile * tile, (t + 1) * tile * tile).every((v) => v === 0), `tile ${t} stays empty`);
+  const [cy, cx] = centroid(tiled.subarray(2 * tile * tile, 3 * tile * tile), tile, tile);
+  assert.ok(Math.abs(cy - 8) < 3 && Math.abs(cx - 8) < 3, `the middle tile's ink stays near its centre (${cy}, ${cx})`);
+  assert.throws(() => augmentBatch(strip.slice(), 1, [5 * tile, tile, 1], { ...cfg, tiles: 3 }, mulberry32(3)), /augment\.tiles must be a whole number dividing the sample height 80, got 3/);
+});

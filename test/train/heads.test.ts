@@ -74,6 +74,8 @@ test('checkHeads names the mismatch: output count, output shape, label columns',
   assert.throws(() => checkHeads([HEADS[0]!], model, set), /declares 1 output\(s\) but the model has 2/);
   assert.throws(() => checkHeads([HEADS[0]!, { name: 'b', column: 1, classes: 3 }], model, set), /output 1 \("b"\) has shape \[4\] but its head declares \[3\]/);
   assert.throws(() => checkHeads([HEADS[0]!, { name: 'b', column: 3, classes: 4 }], model, set), /reads label columns 3\.\.3 but the data has 3/);
+  assert.throws(() => checkHeads([HEADS[1]!, HEADS[0]!], model, set), /output 0 of the model is layer "a" but the recipe's output 0 is "b"/);
+  assert.throws(() => headTargets([{ name: 'a', column: 1, classes: 2 }], set, null, 0, 4), /output "a": label \d of sample \d \(column 1\) is outside its 2 classes/);
   model.dispose();
 });
 
@@ -121,6 +123,8 @@ test('training honours loss weights: a head weighted 0 leaves its own layer unto
   const last = result.history.at(-1)!;
   assert.ok(last.valAcc > 0.9, `head a learns brightness: val acc ${last.valAcc}`);
   assert.equal(last.valHeads?.length, 2, 'per-head validation metrics are recorded');
+  // Head b weighs 0, so the weighted total the optimizer saw equals head a's own cross-entropy, which is what `loss` records.
+  assert.ok(last.totalLoss !== undefined && Math.abs(last.loss - last.totalLoss) < 1e-5, `loss ${last.loss} vs total ${last.totalLoss}`);
   model.dispose();
 });
 

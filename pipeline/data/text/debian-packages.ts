@@ -19,7 +19,7 @@ import { APT_LISTS_DEFAULT_DIR, listPackagesFiles, readAptPackages, topSections,
 import { buildWordVocabulary, charIds, fitLength, wordIds, type TokenLevel, type WordVocabulary } from './tokenize.ts';
 
 /** Bumped when this loader's output for the same lists and options changes. */
-export const TEXT_LOADER_VERSION = 1;
+export const TEXT_LOADER_VERSION = 2;
 
 /** The loader's options (a recipe's `data.options`). */
 export interface TextDatasetOptions {
@@ -76,15 +76,36 @@ export interface TextSplitResult {
 }
 
 /**
- * Builds the dataset from parsed packages (no I/O): selects the sections, caps each at
- * `perClass`, splits by the seed, tokenises.
+ * One package per distinct description: many packages share a description word for word (e.g.
+ * "(documentation)" siblings), and a split by package would then put the same text in training
+ * and test. A text found under several of `sections` is dropped (its label is ambiguous); a text
+ * found in one keeps its first package by name.
+ */
+export function distinctDescriptions(packages: readonly PackageRecord[], sections: ReadonlySet<string>): PackageRecord[] {
+  const byText = new Map<string, PackageRecord[]>();
+  for (const p of packages) {
+    if (!sections.has(p.section)) continue;
+    const key = p.description.toLowerCase().replace(/\s+/g, ' ').trim();
+    byText.set(key, [...(byText.get(key) ?? []), p]);
+  }
+  const out: PackageRecord[] = [];
+  for (const group of byText.values()) {
+    if (new Set(group.map((p) => p.section)).size > 1) continue;
+    out.push(group.reduce((a, b) => (b.name < a.name ? b : a)));
+  }
+  return out;
+}
+
+/**
+ * Builds the dataset from parsed packages (no I/O): selects the sections, keeps one package per
+ * distinct description, caps each section at `perClass`, splits by the seed, tokenises.
  */
 export function buildTextDataset(packages: readonly PackageRecord[], spec: SplitSpec, options: TextDatasetOptions, balance: EvalBalance = 'equal', source = 'Debian package descriptions'): TextSplitResult {
   validateSplitSpec(spec);
   const sections = options.sections.length ? options.sections : topSections(packages, options.topN).map((s) => s.section);
   const index = new Map(sections.map((s, i) => [s, i]));
   const bySection: PackageRecord[][] = sections.map(() => []);
-  for (const p of packages) {
+  for (const p of distinctDescriptions(packages, new Set(sections))) {
     const k = index.get(p.section);
     if (k !== undefined) bySection[k]!.push(p);
   }

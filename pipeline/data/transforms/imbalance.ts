@@ -37,6 +37,9 @@ export function imbalanceTrainingSet(train: ImageSet, spec: ImbalanceSpec, seed:
   checkImbalanceSpec(spec);
   if ((train.labelWidth ?? 1) !== 1) throw new Error('imbalance works on single-label sets');
   const rng = seededRng(seed);
+  const present = new Set(train.labels);
+  const absent = spec.classes.filter((c) => !present.has(c));
+  if (absent.length) throw new Error(`imbalance.classes ${absent.join(', ')} do not occur in the training split (its classes: ${[...present].sort((a, b) => a - b).join(', ')})`);
   const minority = new Set(spec.classes);
   const byClass = new Map<number, number[]>();
   const keep: number[] = [];
