@@ -6,7 +6,7 @@
 import './style.css';
 import { imageToTensor } from '../../pipeline/preprocess/image.ts';
 import { DrawingPad } from './pad.ts';
-import { classifyOnServer, listModels, type DemoModel } from './models.ts';
+import { classifyOnServer, listModels, notDrawable, type DemoModel } from './models.ts';
 import { LatestOnlyRunner, loadSession, runOnce, type LoadedSession } from './runtime.ts';
 import { renderPredictions, renderPreview, topK, type Ranked } from './view.ts';
 import { installDebugHook, type LastRun } from './debug.ts';
@@ -200,12 +200,13 @@ async function start(): Promise<void> {
   }
   ui.select.replaceChildren(
     ...models.map((m) => {
-      const option = new Option(m.preprocessing ? `${m.name} v${m.version}` : `${m.name} v${m.version} (not an image model)`, m.name);
-      option.disabled = !m.preprocessing;
+      const why = notDrawable(m);
+      const option = new Option(why ? `${m.name} v${m.version} (${why})` : `${m.name} v${m.version}`, m.name);
+      option.disabled = why !== null;
       return option;
     }),
   );
-  const first = models.find((m) => m.preprocessing);
+  const first = models.find((m) => notDrawable(m) === null);
   if (!first) return status('no image model is published yet: run `npx onnxline pipeline digits`, then reload', true);
   ui.select.value = first.name;
   ui.select.disabled = false;

@@ -71,6 +71,21 @@ export async function listModels(base = './'): Promise<DemoModel[]> {
   return models.filter((m): m is DemoModel => m !== null).sort((a, b) => (a.name === 'digits' ? -1 : b.name === 'digits' ? 1 : a.name.localeCompare(b.name)));
 }
 
+/**
+ * Why a drawing cannot be classified by `m`, or null when it can: the demo needs one grayscale
+ * image in (pixels scaled 0..1) and one class per label out. Pairs of digits (2 channels), letter
+ * sequences (10 stacked images, a token per step) and text models are listed but not selectable.
+ */
+export function notDrawable(m: DemoModel): string | null {
+  const p = m.preprocessing;
+  if (!p || p.scale !== '0..1') return 'not an image model';
+  if (p.size[2] !== 1) return `takes ${p.size[2]}-channel input`;
+  const classes = m.output.shape.slice(1);
+  if (classes.length !== 1 || (classes[0]! > 0 && classes[0] !== m.labels.length)) return 'not one class per drawing';
+  if (p.size[0] > 4 * p.size[1] || p.size[1] > 4 * p.size[0]) return 'not one drawing';
+  return null;
+}
+
 /** One answer of the server's classify endpoint. */
 export interface ServerPrediction {
   label: string;
