@@ -141,7 +141,8 @@ function trainingCell(recipe: Recipe, runs: RunFacts[]): string {
   const early = runs.filter((r) => r.stoppedEarly).length;
   const epochs = ran.length ? `${range(ran, String)}/${planned} epochs` : '';
   const stop = early === 0 ? '' : runs.length === 1 ? ', stopped early' : `, ${early} of ${runs.length} stopped early`;
-  return `${time}, ${epochs}${stop}`;
+  const budget = recipe.train.maxMinutes !== undefined ? ` (budget ${recipe.train.maxMinutes} min, as the study's)` : '';
+  return `${time}${budget}, ${epochs}${stop}`;
 }
 
 function parityCell(runs: RunFacts[]): string {
