@@ -7,7 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe, StudyReference } from '../pipeline/recipe.ts';
 import { digits } from './digits.ts';
 
-type Cell = 'simple-rnn' | 'lstm';
+type Cell = 'simple-rnn' | 'lstm' | 'gru';
 
 /** PyTorch's initialisation of recurrent layers: uniform in ±1/√hidden. */
 export function pytorchRecurrentInit(hidden: number) {
@@ -15,18 +15,21 @@ export function pytorchRecurrentInit(hidden: number) {
   return tfl.initializers.randomUniform({ minval: -bound, maxval: bound });
 }
 
-/** Input image → 28 steps of 28 pixels → one recurrent layer of 128 → softmax over 10 digits. */
-function buildRowReader(cell: Cell, name: string): tfl.LayersModel {
+/** Input image → 28 steps of 28 pixels → one recurrent layer of 128 → softmax over 10 classes (digits, or Fashion-MNIST's GRU). */
+export function buildRowReader(cell: Cell, name: string): tfl.LayersModel {
   const model = tfl.sequential({ name });
   model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
   model.add(tfl.layers.reshape({ targetShape: [28, 28] }));
   // As PyTorch's nn.RNN / nn.LSTM (S4's framework): sigmoid gates (tfjs's default is hardSigmoid)
   // and every weight uniform in ±1/√hidden (tfjs's default orthogonal recurrent init takes ~15 s to draw on the cpu backend).
   const init = pytorchRecurrentInit(128);
+  const weights = { units: 128, kernelInitializer: init, recurrentInitializer: init };
   model.add(
     cell === 'lstm'
-      ? tfl.layers.lstm({ units: 128, recurrentActivation: 'sigmoid', kernelInitializer: init, recurrentInitializer: init })
-      : tfl.layers.simpleRNN({ units: 128, kernelInitializer: init, recurrentInitializer: init }),
+      ? tfl.layers.lstm({ ...weights, recurrentActivation: 'sigmoid' })
+      : cell === 'gru'
+        ? tfl.layers.gru({ ...weights, recurrentActivation: 'sigmoid' })
+        : tfl.layers.simpleRNN(weights),
   );
   model.add(tfl.layers.dense({ units: 10, activation: 'softmax', name: 'probabilities' }));
   return model;

@@ -5,16 +5,20 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe } from '../pipeline/recipe.ts';
 
-/** conv → BN → ReLU, the repeated unit of the digits CNN. */
-function convBlock(model: tfl.Sequential, filters: number, l2: ReturnType<typeof tfl.regularizers.l2>): void {
-  model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
+/** conv 3×3 → BN → ReLU, the repeated unit of the digits CNN (and of the letters and fashion CNNs). */
+export function convBlock(model: tfl.Sequential, filters: number, l2?: ReturnType<typeof tfl.regularizers.l2>): void {
+  model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, ...(l2 ? { kernelRegularizer: l2 } : {}) }));
   model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
   model.add(tfl.layers.activation({ activation: 'relu' }));
 }
 
-function build(): tfl.LayersModel {
+/**
+ * The digits CNN for a 28×28×1 input: 2×[conv32] → pool → 2×[conv64] → pool → dense 256, with
+ * L2 5e-5 and `dropout` before each dense layer; a softmax over `classes` named `probabilities`.
+ */
+export function mnistCnn(name: string, classes: number, dropout: number): tfl.LayersModel {
   const l2 = tfl.regularizers.l2({ l2: 5e-5 });
-  const model = tfl.sequential({ name: 'digits' });
+  const model = tfl.sequential({ name });
   model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
   convBlock(model, 32, l2);
   convBlock(model, 32, l2);
@@ -23,12 +27,14 @@ function build(): tfl.LayersModel {
   convBlock(model, 64, l2);
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dropout({ rate: 0.25 }));
+  model.add(tfl.layers.dropout({ rate: dropout }));
   model.add(tfl.layers.dense({ units: 256, activation: 'relu', kernelRegularizer: l2 }));
-  model.add(tfl.layers.dropout({ rate: 0.25 }));
-  model.add(tfl.layers.dense({ units: 10, activation: 'softmax', name: 'probabilities' }));
+  model.add(tfl.layers.dropout({ rate: dropout }));
+  model.add(tfl.layers.dense({ units: classes, activation: 'softmax', name: 'probabilities' }));
   return model;
 }
+
+const build = (): tfl.LayersModel => mnistCnn('digits', 10, 0.25);
 
 export const digits: Recipe = {
   name: 'digits',

@@ -5,7 +5,8 @@
  * (93.4%), and a GRU variant (that table's GRU rows: 88.8–89.7%).
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { pytorchRecurrentInit } from './digits-rnn.ts';
+import { buildRowReader } from './digits-rnn.ts';
+import { convBlock } from './digits.ts';
 import type { OptimizerConfig, Recipe, StudyReference, TrainConfig } from '../pipeline/recipe.ts';
 
 const LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -82,12 +83,8 @@ function buildBest(): tfl.LayersModel {
   const model = tfl.sequential({ name: 'fashion' });
   model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
   for (const filters of [32, 64]) {
-    model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false }));
-    model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
-    model.add(tfl.layers.activation({ activation: 'relu' }));
-    model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false }));
-    model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
-    model.add(tfl.layers.activation({ activation: 'relu' }));
+    convBlock(model, filters);
+    convBlock(model, filters);
     model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
     model.add(tfl.layers.dropout({ rate: 0.25 }));
   }
@@ -125,15 +122,7 @@ export const fashionGru: Recipe = {
   data: DATA,
   input: INPUT,
   labels: LABELS,
-  build: () => {
-    const model = tfl.sequential({ name: 'fashion_gru' });
-    model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
-    model.add(tfl.layers.reshape({ targetShape: [28, 28] }));
-    const init = pytorchRecurrentInit(128);
-    model.add(tfl.layers.gru({ units: 128, recurrentActivation: 'sigmoid', kernelInitializer: init, recurrentInitializer: init }));
-    model.add(tfl.layers.dense({ units: 10, activation: 'softmax', name: 'probabilities' }));
-    return model;
-  },
+  build: () => buildRowReader('gru', 'fashion_gru'),
   train: { epochs: 20, batchSize: 128, optimizer: { name: 'adam', learningRate: 1e-3 }, reduceLrOnPlateau: { factor: 0.5, patience: 2 }, earlyStopping: { patience: 5 }, keepBest: true },
 };
 

@@ -10,32 +10,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Recipe } from '../pipeline/recipe.ts';
 import { LETTER_CLASSES } from '../pipeline/data/fonts/letters.ts';
+import { mnistCnn } from './digits.ts';
 
-/** conv → BN → ReLU, as in the digits CNN. */
-function convBlock(model: tfl.Sequential, filters: number, l2: ReturnType<typeof tfl.regularizers.l2>): void {
-  model.add(tfl.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelRegularizer: l2 }));
-  model.add(tfl.layers.batchNormalization({ momentum: 0.9 }));
-  model.add(tfl.layers.activation({ activation: 'relu' }));
-}
-
-/** The digits CNN, a little wider for 37 classes. */
-function build(): tfl.LayersModel {
-  const l2 = tfl.regularizers.l2({ l2: 5e-5 });
-  const model = tfl.sequential({ name: 'letters' });
-  model.add(tfl.layers.inputLayer({ inputShape: [28, 28, 1], name: 'image' }));
-  convBlock(model, 32, l2);
-  convBlock(model, 32, l2);
-  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-  convBlock(model, 64, l2);
-  convBlock(model, 64, l2);
-  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dropout({ rate: 0.3 }));
-  model.add(tfl.layers.dense({ units: 256, activation: 'relu', kernelRegularizer: l2 }));
-  model.add(tfl.layers.dropout({ rate: 0.3 }));
-  model.add(tfl.layers.dense({ units: LETTER_CLASSES.length, activation: 'softmax', name: 'probabilities' }));
-  return model;
-}
+/** The digits CNN with 37 outputs and a little more dropout. */
+const build = (): tfl.LayersModel => mnistCnn('letters', LETTER_CLASSES.length, 0.3);
 
 export const letters: Recipe = {
   name: 'letters',
