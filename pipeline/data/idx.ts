@@ -109,10 +109,20 @@ export interface IdxDatasetFiles {
   balance?: EvalBalance;
 }
 
+/**
+ * Awaits every promise (reads run in parallel) and, when any failed, throws the error of the first
+ * failed one in argument order, so which missing file the message names does not depend on timing.
+ */
+async function allInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 async function readPair(files: IdxDatasetFiles, images: string, labels: string): Promise<ImageSet> {
   const hint = files.missingHint ?? DEFAULT_HINT;
-  const [imgPath, lblPath] = await Promise.all([resolveIdxPath(files.dir, images), resolveIdxPath(files.dir, labels)]);
-  const [img, lbl] = await Promise.all([readIdxImages(imgPath, hint), readIdxLabels(lblPath, hint)]);
+  const [imgPath, lblPath] = await allInOrder<[string, string]>([resolveIdxPath(files.dir, images), resolveIdxPath(files.dir, labels)]);
+  const [img, lbl] = await allInOrder<[Awaited<ReturnType<typeof readIdxImages>>, Int32Array]>([readIdxImages(imgPath, hint), readIdxLabels(lblPath, hint)]);
   if (img.count !== lbl.length) {
     throw new Error(`${imgPath} holds ${img.count} images but ${lblPath} holds ${lbl.length} labels; the pair does not match`);
   }
@@ -130,7 +140,7 @@ async function readPair(files: IdxDatasetFiles, images: string, labels: string):
  */
 export async function loadIdxDataset(files: IdxDatasetFiles, spec: SplitSpec): Promise<SplitImageDataset> {
   validateSplitSpec(spec);
-  const [pool, test] = await Promise.all([
+  const [pool, test] = await allInOrder<[ImageSet, ImageSet]>([
     readPair(files, files.trainImages, files.trainLabels),
     readPair(files, files.testImages, files.testLabels),
   ]);
