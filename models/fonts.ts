@@ -86,7 +86,7 @@ const TRAIN: TrainConfig = {
 
 const DATA = { dataset: 'fonts', validationFraction: 0.15, testFraction: 0.15, options: { trainPerClass: 800, validationPerClass: 300, testPerClass: 300 } };
 
-const reference = (experiment: string, value: number): StudyReference => ({ study: 'S1', experiment, metric: 'validation accuracy', value, dataNote: DATA_NOTE });
+const reference = (experiment: string, value: number): StudyReference => ({ study: 'S1', experiment, metric: 'validation accuracy', value, dataNote: DATA_NOTE, timeBudgetMinutes: 15 });
 
 export const fonts: Recipe = {
   name: 'fonts',

@@ -28,12 +28,13 @@ export const letters: Recipe = {
   labels: [...LETTER_CLASSES],
   build,
   train: {
-    epochs: 30,
+    // 12 epochs (~30 CPU minutes on 2 cores): validation accuracy flattens well before that with this much jitter.
+    epochs: 12,
     batchSize: 128,
     optimizer: { name: 'adam', learningRate: 1e-3 },
     augment: { affine: { rotateDeg: 8, shiftPx: 2, scale: 0.08, shearDeg: 6 }, elastic: { alpha: 36, sigma: 6 }, strokeWidthProbability: 0.3 },
-    reduceLrOnPlateau: { factor: 0.5, patience: 3, minLr: 1e-5 },
-    earlyStopping: { patience: 8 },
+    reduceLrOnPlateau: { factor: 0.5, patience: 2, minLr: 1e-5 },
+    earlyStopping: { patience: 4 },
     keepBest: true,
   },
 };

@@ -172,7 +172,7 @@ export function buildProgram(): Command {
     const result = await runSweep(name, {
       ...(o.only ? { only: o.only.split(',').map((s) => s.trim()) } : {}),
       ...(o.trainLimit !== undefined ? { trainLimit: o.trainLimit } : {}),
-      runStages: (recipe, limit) => runStages(recipe, ['data', 'train'], { ...o, trainLimit: limit }),
+      runStages: (recipe) => runStages(recipe, [...STAGE_NAMES], o),
       runOptions: runOptions(o),
     });
     console.log(`sweep ${name}: table in ${result.markdownPath}`);

@@ -46,7 +46,7 @@ export interface TrainConfig {
   reduceLrOnPlateau?: { factor: number; patience: number; minLr?: number };
   /** Restore the weights of the epoch with the lowest validation loss at the end. */
   keepBest: boolean;
-  /** Stop after the epoch during which training time passed this many minutes (a study's time budget). */
+  /** Stop after the epoch during which training time passed this many minutes (a study's time budget, or ours on a slow machine). */
   maxMinutes?: number;
 }
 
@@ -59,6 +59,12 @@ export interface DataConfig {
   options?: Record<string, string | number | boolean>;
   /** A transform of the loaded split: S4's class imbalance, S3's digit pairs. */
   transform?: DataTransform;
+  /**
+   * Keep only this many training samples (the first of the seed-shuffled training split, after any
+   * transform), for a study that trained on less data than the set has (S2: one 10,000-image
+   * CIFAR batch). Validation and test splits are kept whole.
+   */
+  trainSamples?: number;
 }
 
 /** A number a source study reported, which the report puts beside ours. */
@@ -75,6 +81,8 @@ export interface StudyReference {
   std?: number;
   /** How our data differs from the study's (substitute set, sizes). */
   dataNote: string;
+  /** The study's own training-time limit in minutes, when it set one (S1: 15). */
+  timeBudgetMinutes?: number;
 }
 
 /** What the train stage knows when it builds the model. */

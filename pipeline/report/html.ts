@@ -65,7 +65,7 @@ export async function renderHtml(data: ReportData): Promise<string> {
   const notRun = data.rows.filter((r) => r.runs.length === 0);
   if (notRun.length) {
     H.push('<h2>Not run yet</h2>', '<ul>');
-    for (const r of notRun) H.push(`<li>${esc(r.study ?? 'own')} — ${esc(r.experiment)} (${esc(r.recipe)}): <code>${esc(runCommand(r.recipe))}</code></li>`);
+    for (const r of notRun) H.push(`<li>${esc(r.study ?? 'own')} — ${esc(r.experiment)} (${esc(r.recipe)}): <code>${esc(runCommand(r.recipe))}</code>${r.why ? `. Why not yet: ${inline(r.why)}` : ''}</li>`);
     H.push('</ul>');
   }
   H.push('</body></html>', '');

@@ -85,7 +85,7 @@ export function renderMarkdown(data: ReportData): string {
   const notRun = data.rows.filter((r) => r.runs.length === 0);
   if (notRun.length) {
     L.push('## Not run yet', '');
-    for (const r of notRun) L.push(`- ${r.study ?? 'own'} — ${cell(r.experiment)} (\`${r.recipe}\`): \`${runCommand(r.recipe)}\`${r.studyStd !== null ? ' (the study reports mean ± std over runs: repeat with --seed 1 … --seed 10)' : ''}`);
+    for (const r of notRun) L.push(`- ${r.study ?? 'own'} — ${cell(r.experiment)} (\`${r.recipe}\`): \`${runCommand(r.recipe)}\`${r.studyStd !== null ? ' (the study reports mean ± std over runs: repeat with --seed 1 … --seed 10)' : ''}${r.why ? `. Why not yet: ${cell(r.why)}` : ''}`);
     L.push('');
   }
 

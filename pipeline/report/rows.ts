@@ -23,7 +23,7 @@ export interface ReportRow {
   diff: number | null;
   /** How far below the study's number we are (a positive fraction), or null when not below. */
   shortBy: number | null;
-  /** Why we fall short (models/report-notes.ts), when we do. */
+  /** Why we fall short, or why it has not been run (models/report-notes.ts). */
   why: string | null;
   runs: RunFacts[];
   /** Caveats about the runs (smoke runs, configs older than the recipe). */
@@ -66,7 +66,7 @@ export function buildRow(recipe: Recipe, kind: MetricKind | null, runs: RunFacts
   const studyValue = ref?.value ?? null;
   const diff = ours && studyValue !== null ? ours.mean - studyValue : null;
   const shortBy = diff !== null && Math.round(diff * 10000) < 0 ? -diff : null;
-  const why = shortBy !== null ? (notes[recipe.name] ?? null) : null;
+  const why = shortBy !== null || !runs.length ? (notes[recipe.name] ?? null) : null;
 
   const caveats: string[] = [];
   if (runs.length && !runs.every((r) => r.run.current)) caveats.push('made from an older version of the recipe (its config hash differs from the current one)');
@@ -141,7 +141,8 @@ function trainingCell(recipe: Recipe, runs: RunFacts[]): string {
   const early = runs.filter((r) => r.stoppedEarly).length;
   const epochs = ran.length ? `${range(ran, String)}/${planned} epochs` : '';
   const stop = early === 0 ? '' : runs.length === 1 ? ', stopped early' : `, ${early} of ${runs.length} stopped early`;
-  const budget = recipe.train.maxMinutes !== undefined ? ` (budget ${recipe.train.maxMinutes} min, as the study's)` : '';
+  const max = recipe.train.maxMinutes;
+  const budget = max === undefined ? '' : ` (budget ${max} min${recipe.reference?.timeBudgetMinutes === max ? ", as the study's" : ', ours: the study set none'})`;
   return `${time}${budget}, ${epochs}${stop}`;
 }
 

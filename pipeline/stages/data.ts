@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic, writeJsonAtomic } from '../runner/atomic.ts';
 import { decodeDatasetCache, encodeDatasetCache, loadDataset } from '../data/index.ts';
 import type { SplitImageDataset } from '../data/types.ts';
-import { classCounts } from '../data/imageset.ts';
+import { classCounts, subset } from '../data/imageset.ts';
 import type { Stage } from '../runner/stage.ts';
 import { applyDataTransform } from '../data/transforms/index.ts';
 
@@ -27,6 +27,14 @@ export async function readDatasetFile(path: string): Promise<SplitImageDataset> 
   }
 }
 
+/** The dataset with its training split cut to the first `n` samples (the split is already shuffled by seed). */
+function keepTrainSamples(ds: SplitImageDataset, n: number | undefined): SplitImageDataset {
+  if (n === undefined) return ds;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`data.trainSamples must be a positive integer, got ${n}`);
+  if (n >= ds.train.count) return ds;
+  return { ...ds, train: subset(ds.train, Array.from({ length: n }, (_, i) => i)) };
+}
+
 export const dataStage: Stage = {
   name: 'data',
   description: 'load the dataset and split it by seed',
@@ -40,7 +48,8 @@ export const dataStage: Stage = {
       validationFraction: config.data.validationFraction,
       testFraction: config.data.testFraction,
     }, config.data.options ? { params: config.data.options } : {});
-    const ds = config.data.transform ? applyDataTransform(loaded, config.data.transform, config.seed) : loaded;
+    const transformed = config.data.transform ? applyDataTransform(loaded, config.data.transform, config.seed) : loaded;
+    const ds = keepTrainSamples(transformed, config.data.trainSamples);
     if (ds.classNames.length !== config.labels.length) {
       throw new Error(`recipe ${config.recipe} has ${config.labels.length} labels but dataset ${config.data.dataset} has ${ds.classNames.length} classes`);
     }

@@ -35,7 +35,7 @@ const neverRun = tinyRecipe('never-run', ref('S4', 'LSTM (128 hidden), balanced'
 const own = tinyRecipe('own-mlp');
 const real = tinyRecipe('real-run', ref('S3', 'MLP (SGD)', 'test accuracy', 0.771, 0.016));
 const RECIPES = [own, neverRun, valRecipe, seeds3, real];
-const NOTES = { 'cmp-seeds': 'our tiny MLP trains one epoch on 128 samples (a test fixture).' };
+const NOTES = { 'cmp-seeds': 'our tiny MLP trains one epoch on 128 samples (a test fixture).', 'never-run': 'it needs a GPU (a test fixture).' };
 const MACHINE = 'test machine';
 
 let runs: string;
@@ -145,7 +145,7 @@ test('rows: study number, ours (mean ± sample std, N), difference, shortfall an
   assert.match(md, /## S1 — [^\n]*\n\n\| experiment \| metric \| study \| ours \|/);
   assert.match(md, /\| CNN2 \(Adam\) \(cmp-seeds\) \| test accuracy \| 90\.00% ± 1\.00 \| 84\.00% ± 4\.00 \(N=3\) \| −6\.00 pts \|/);
   assert.match(md, /\*\*cmp-seeds\*\*: short of the study's 90\.00% ± 1\.00 by 6\.00 points \(ours 84\.00% ± 4\.00, N=3\)\. Why: our tiny MLP trains one epoch on 128 samples \(a test fixture\)\./);
-  assert.match(md, /## Not run yet\n\n- S4 — LSTM \(128 hidden\), balanced \(`never-run`\): `onnxline pipeline never-run`/);
+  assert.match(md, /## Not run yet\n\n- S4 — LSTM \(128 hidden\), balanced \(`never-run`\): `onnxline pipeline never-run`\. Why not yet: it needs a GPU \(a test fixture\)\.\n/);
   assert.match(md, /## Our own recipes/);
   assert.match(md, /max \\\|Δ\\\|/, 'pipes inside cells are escaped');
 });
