@@ -28,8 +28,8 @@ export const letters: Recipe = {
   labels: [...LETTER_CLASSES],
   build,
   train: {
-    // 12 epochs (~30 CPU minutes on 2 cores): validation accuracy flattens well before that with this much jitter.
-    epochs: 12,
+    // 10 epochs: ~3 minutes each on 2 CPU cores (37,000 glyphs at ~220 images/s).
+    epochs: 10,
     batchSize: 128,
     optimizer: { name: 'adam', learningRate: 1e-3 },
     augment: { affine: { rotateDeg: 8, shiftPx: 2, scale: 0.08, shearDeg: 6 }, elastic: { alpha: 36, sigma: 6 }, strokeWidthProbability: 0.3 },
