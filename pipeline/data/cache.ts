@@ -5,7 +5,8 @@
  *   8 bytes  magic "ONXLDSET"
  *   4 bytes  header length H (uint32 LE)
  *   H bytes  JSON header: format version, key, name, classNames, source, per split count +
- *            shape + block offsets, CRC-32 of the data region
+ *            shape + block offsets, CRC-32 of the data region; text datasets add their
+ *            `tokenizer` (level, length, words), absent in older files, which still decode
  *   padding to 8 bytes, then the data region: for train, validation, test — raw uint8 pixels,
  *   then int32 little-endian labels, each block starting at a multiple of 8.
  *
@@ -21,6 +22,7 @@ import * as zlib from 'node:zlib';
 import { writeFileAtomic } from '../runner/atomic.ts';
 import type { ImageSet, SplitImageDataset } from './types.ts';
 import { assertImageSet } from './imageset.ts';
+import { parseTokenizerSpec, type TokenizerSpec } from './text/tokenize.ts';
 
 /** Bumped whenever the layout changes; files of other versions are rebuilt. */
 export const DATASET_CACHE_FORMAT_VERSION = 1;
@@ -50,6 +52,8 @@ interface CacheHeader {
   classNames: string[];
   labelClasses?: number[];
   source: string;
+  /** Text datasets: their tokenizer; absent in files written before it was kept. */
+  tokenizer?: TokenizerSpec;
   createdAt: string;
   dataBytes: number;
   crc32: number | null;
@@ -164,6 +168,7 @@ export function encodeDatasetCache(key: string, ds: SplitImageDataset): Uint8Arr
     classNames: ds.classNames,
     ...(ds.labelClasses ? { labelClasses: ds.labelClasses } : {}),
     source: ds.source,
+    ...(ds.tokenizer ? { tokenizer: ds.tokenizer } : {}),
     createdAt: new Date().toISOString(),
     dataBytes: data.length,
     crc32: crc32(data),
@@ -223,6 +228,12 @@ export function decodeDatasetCache(bytes: Uint8Array, expectedKey?: string): Spl
     if (b.length % 2 !== 0) throw corrupt(`${what} block is not a whole number of uint16`);
     return b;
   };
+  let tokenizer: TokenizerSpec | undefined;
+  try {
+    tokenizer = header.tokenizer === undefined ? undefined : parseTokenizerSpec(header.tokenizer, 'header tokenizer');
+  } catch (err) {
+    throw corrupt((err as Error).message);
+  }
   const sets = {} as Record<SplitName, ImageSet>;
   for (const s of SPLITS) {
     const h = header.splits?.[s];
@@ -243,7 +254,14 @@ export function decodeDatasetCache(bytes: Uint8Array, expectedKey?: string): Spl
     }
     sets[s] = set;
   }
-  return { name: header.name, classNames: header.classNames, ...(header.labelClasses ? { labelClasses: header.labelClasses } : {}), source: header.source, ...sets };
+  return {
+    name: header.name,
+    classNames: header.classNames,
+    ...(header.labelClasses ? { labelClasses: header.labelClasses } : {}),
+    source: header.source,
+    ...(tokenizer ? { tokenizer } : {}),
+    ...sets,
+  };
 }
 
 /** Options for {@link cachedDataset}. */

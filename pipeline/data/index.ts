@@ -35,4 +35,4 @@ export {
   type CachedDatasetOptions,
 } from './cache.ts';
 export { batches, classCounts, subset, toFloat32, toTensors, type BatchOptions, type FloatBatch, type PixelScale, type TensorOptions } from './batches.ts';
-export { datasets, getDataset, isDatasetName, loadDataset, type DatasetEntry, type DatasetLoadOptions, type DatasetName } from './registry.ts';
+export { datasets, getDataset, isDatasetName, isTokenizedDataset, loadDataset, type DatasetEntry, type DatasetLoadOptions, type DatasetName } from './registry.ts';

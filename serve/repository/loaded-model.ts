@@ -1,7 +1,7 @@
 /**
- * One loaded model version: its warmed session, IO specs, labels and preprocessing, its batcher
- * and statistics, and a count of requests using it so that a replaced version is released only
- * after its in-flight requests finish.
+ * One loaded model version: its warmed session, IO specs, labels, preprocessing and (text models)
+ * tokenizer, its batcher and statistics, and a count of requests using it so that a replaced
+ * version is released only after its in-flight requests finish.
  */
 import { readFile } from 'node:fs/promises';
 import { readMetadata } from '../../pipeline/export/metadata.ts';
@@ -14,6 +14,8 @@ import type { ExecutionProvider } from '../sessions/device.ts';
 import { ModelStats } from '../stats.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import { v2FromOrt, type Tensor } from '../v2/datatypes.ts';
+import { textTokenizer } from '../v2/text.ts';
+import { TOKENIZER_METADATA_KEY, type Tokenizer } from '../../pipeline/data/text/tokenize.ts';
 
 export interface BatchingDefaults {
   maxBatchSize: number;
@@ -40,6 +42,10 @@ export class LoadedModel {
     readonly labels: string[] | undefined,
     readonly preprocessing: ImageInputSpec | undefined,
     readonly maxBatchSize: number,
+    /** Text models: the tokenizer from the model's metadata, through which requests may send text (BYTES). */
+    readonly tokenizer: Tokenizer | undefined,
+    /** Why the model's tokenizer metadata cannot be used (the model then takes no text), for the load log. */
+    readonly tokenizerProblem: string | undefined,
     batching: BatchingDefaults,
     private readonly metrics: ServerMetrics,
   ) {
@@ -63,7 +69,9 @@ export class LoadedModel {
 
   /**
    * Loads, describes and warms up `path`. Labels, preprocessing and batching come from config.json
-   * when given, else from the model's onnxline metadata and the server defaults.
+   * when given, else from the model's onnxline metadata and the server defaults; the tokenizer
+   * from the metadata only (a model whose tokenizer metadata is unusable takes no text, and
+   * `tokenizerProblem` says why).
    */
   static async load(name: string, version: number, path: string, config: Partial<ModelConfig> | null, session: SessionOptions, batching: BatchingDefaults, metrics: ServerMetrics): Promise<LoadedModel> {
     const bytes = new Uint8Array(await readFile(path));
@@ -83,12 +91,19 @@ export class LoadedModel {
     };
     const labels = config?.labels ?? parse<string[]>('onnxline.labels');
     const preprocessing = config?.preprocessing ?? parse<ImageInputSpec>('onnxline.preprocessing');
+    let tokenizer: Tokenizer | undefined;
+    let tokenizerProblem: string | undefined;
+    try {
+      tokenizer = textTokenizer(meta[TOKENIZER_METADATA_KEY], created.inputs);
+    } catch (err) {
+      tokenizerProblem = (err as Error).message;
+    }
     const batchable = [...created.inputs, ...created.outputs].every((t) => t.shape.length > 0 && t.shape[0] === -1);
     const configured = config?.max_batch_size ?? batching.maxBatchSize;
     const maxBatchSize = batchable ? configured : 0;
     const delayUs = config?.dynamic_batching?.max_queue_delay_microseconds;
     const queueSize = config?.dynamic_batching?.max_queue_size;
-    return new LoadedModel(name, version, path, created.session, created.provider, created.inputs, created.outputs, labels, preprocessing, maxBatchSize, {
+    return new LoadedModel(name, version, path, created.session, created.provider, created.inputs, created.outputs, labels, preprocessing, maxBatchSize, tokenizer, tokenizerProblem, {
       ...batching,
       ...(delayUs !== undefined ? { maxQueueDelayMs: delayUs / 1000 } : {}),
       ...(queueSize !== undefined ? { maxQueueSize: queueSize } : {}),

@@ -44,6 +44,12 @@ export function checkModelName(name: string): string {
   return name;
 }
 
+/** The load log's note on text input: which tokenizer a text model takes text through, or why it cannot. */
+function textNote(m: LoadedModel): string {
+  if (m.tokenizer) return `; takes text (BYTES) through its ${m.tokenizer.spec.level}-level tokenizer`;
+  return m.tokenizerProblem ? `; takes no text: ${m.tokenizerProblem}` : '';
+}
+
 export class ModelManager {
   private readonly models = new Map<string, ModelEntry>();
   private poller: NodeJS.Timeout | undefined;
@@ -142,7 +148,7 @@ export class ModelManager {
       entry.current = model;
       entry.failed.delete(newest.version);
       this.opts.metrics.loaded.set({ model: entry.name, version: String(model.version), execution_provider: model.provider }, 1);
-      this.opts.log(`repository: ${entry.name} version ${model.version} loaded on ${model.provider} and warmed up in ${Math.round(performance.now() - t0)} ms${old ? ` (replaces version ${old.version}, released after its ${old.inFlight} in-flight request(s))` : ''}`);
+      this.opts.log(`repository: ${entry.name} version ${model.version} loaded on ${model.provider} and warmed up in ${Math.round(performance.now() - t0)} ms${old ? ` (replaces version ${old.version}, released after its ${old.inFlight} in-flight request(s))` : ''}${textNote(model)}`);
       old?.retire();
     } catch (err) {
       const reason = (err as Error).message;

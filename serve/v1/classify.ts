@@ -2,6 +2,8 @@
  * `POST /v1/models/{m}:classify` for people: an image (PNG/JPEG body or multipart upload) or JSON
  * `{"pixels": [[...]]}` in, the top-k labels with probabilities out. The image is turned into the
  * model's input with the shared preprocessing (pipeline/preprocess/image.ts) and the model's spec.
+ * A text model (one with a tokenizer) takes JSON `{"text": "..."}` instead, tokenised by its own
+ * tokenizer (serve/v2/text.ts).
  */
 import express, { type Request, type Response, type Router } from 'express';
 import multer from 'multer';
@@ -11,7 +13,8 @@ import { HttpError, badRequest, notFound } from '../errors.ts';
 import type { ModelManager } from '../repository/manager.ts';
 import type { LoadedModel } from '../repository/loaded-model.ts';
 import type { ServerMetrics } from '../metrics.ts';
-import { toJson } from '../v2/datatypes.ts';
+import { toJson, type Tensor } from '../v2/datatypes.ts';
+import { textToTokens } from '../v2/text.ts';
 import { decodeImage, pixelsToImage } from './image.ts';
 
 export interface ClassifyOptions {
@@ -42,6 +45,30 @@ function topK(req: Request, fromBody: unknown): number {
   return k;
 }
 
+/** A text model's input from JSON `{"text": "...", "top_k": k}`; 400/415 saying what to send. */
+function textFrom(req: Request, m: LoadedModel): { input: Tensor; k: number } {
+  const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const body = req.body as { text?: unknown; top_k?: unknown } | undefined;
+  const hint = `send application/json {"text": "some text"} (or many texts at once to POST /v2/models/${m.name}/infer as a BYTES input "${m.inputs[0]!.name}")`;
+  if (type !== 'application/json') throw new HttpError(415, `model "${m.name}" classifies text, not images: ${hint}`);
+  if (!body || typeof body !== 'object' || Array.isArray(body) || body.text === undefined) throw badRequest(`model "${m.name}" classifies text and the JSON body has no "text": ${hint}`);
+  if (typeof body.text !== 'string') throw badRequest(`"text" must be a string (got ${JSON.stringify(body.text)?.slice(0, 40)}): ${hint}`);
+  return { input: textToTokens('text', 1, [body.text], m.inputs[0]!, m.tokenizer!), k: topK(req, body.top_k) };
+}
+
+/** An image model's input from the request (image body, multipart upload or JSON pixels) and its spec. */
+async function imageInput(req: Request, m: LoadedModel): Promise<{ input: Tensor; k: number }> {
+  const spec = imageSpecOf(m);
+  const { image, k } = await imageFrom(req);
+  const data = imageToTensor(image, spec);
+  const input = m.inputs[0]!;
+  const shape = input.shape.map((d) => (d < 0 ? 1 : d));
+  if (shape.reduce((a, b) => a * b, 1) !== data.length) {
+    throw badRequest(`model "${m.name}": input "${input.name}" [${input.shape.join(', ')}] does not fit its preprocessing size ${spec.size.join('×')}`);
+  }
+  return { input: { name: input.name, datatype: 'FP32', shape, data }, k };
+}
+
 async function imageFrom(req: Request): Promise<{ image: GrayImage; k: number }> {
   const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type.startsWith('image/')) return { image: await decodeImage(req.body as Buffer), k: topK(req, undefined) };
@@ -67,15 +94,8 @@ async function classify(opts: ClassifyOptions, req: Request<{ target: string }>,
   let model: LoadedModel | undefined;
   try {
     model = await opts.manager.acquire(name);
-    const spec = imageSpecOf(model);
-    const { image, k } = await imageFrom(req);
-    const data = imageToTensor(image, spec);
-    const input = model.inputs[0]!;
-    const shape = input.shape.map((d) => (d < 0 ? 1 : d));
-    if (shape.reduce((a, b) => a * b, 1) !== data.length) {
-      throw badRequest(`model "${name}": input "${input.name}" [${input.shape.join(', ')}] does not fit its preprocessing size ${spec.size.join('×')}`);
-    }
-    const result = await model.batcher.submit([{ name: input.name, datatype: 'FP32', shape, data }]);
+    const { input, k } = model.tokenizer ? textFrom(req, model) : await imageInput(req, model);
+    const result = await model.batcher.submit([input]);
     const out = result.outputs[0]!;
     const probs = toJson(out.datatype, out.data) as number[];
     const predictions = probs

@@ -1,12 +1,15 @@
 /**
  * A v2 inference request → the model's input tensors, checked against the model: every input
  * present and known, datatypes and shapes as the model declares, data of the right length (JSON
- * `data`, flat or nested, or binary data from the binary tensor extension).
+ * `data`, flat or nested, or binary data from the binary tensor extension). A text model (one
+ * with a tokenizer) also takes its input as BYTES texts, tokenised here (./text.ts).
  */
 import type { TensorSpec } from '../../pipeline/publish/config.ts';
 import { badRequest } from '../errors.ts';
 import { elementCount, fromBinary, fromJson, type Tensor } from './datatypes.ts';
 import type { InferRequest, RequestInput } from './schema.ts';
+import type { Tokenizer } from '../../pipeline/data/text/tokenize.ts';
+import { textRows, textToTokens } from './text.ts';
 
 /** Flattens nested JSON arrays (row-major). */
 export function flatten(data: unknown): unknown[] {
@@ -25,16 +28,17 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-function checkShape(input: RequestInput, spec: TensorSpec): void {
+function checkShape(input: Pick<RequestInput, 'name' | 'shape'>, spec: TensorSpec): void {
   const ok = input.shape.length === spec.shape.length && spec.shape.every((d, i) => d < 0 || d === input.shape[i]);
   if (!ok) throw badRequest(`input "${input.name}": shape ${shapeText(input.shape)} does not match the model's ${shapeText(spec.shape)} (-1 = any size)`);
 }
 
 /**
  * Decodes and checks the request's inputs into tensors in the model's input order. `binary` is
- * the body after the JSON header (binary tensor extension), consumed in input order.
+ * the body after the JSON header (binary tensor extension), consumed in input order. With the
+ * model's `tokenizer`, a BYTES input of N texts becomes the model's token ids.
  */
-export function decodeInputs(req: InferRequest, binary: Uint8Array | undefined, specs: TensorSpec[], maxBatchSize: number): Tensor[] {
+export function decodeInputs(req: InferRequest, binary: Uint8Array | undefined, specs: TensorSpec[], maxBatchSize: number, tokenizer?: Tokenizer): Tensor[] {
   const byName = new Map<string, RequestInput>();
   for (const input of req.inputs) {
     if (byName.has(input.name)) throw badRequest(`input "${input.name}" is given twice`);
@@ -62,6 +66,14 @@ export function decodeInputs(req: InferRequest, binary: Uint8Array | undefined, 
 
   const tensors = specs.map((spec): Tensor => {
     const input = byName.get(spec.name)!;
+    if (input.datatype === 'BYTES' && spec.datatype !== 'BYTES') {
+      const rows = textRows(spec.name, input.shape, spec, tokenizer);
+      const bin = binaryOf.get(spec.name);
+      if (!bin && input.data === undefined) throw badRequest(`input "${spec.name}" has no "data" (and no parameters.binary_data_size)`);
+      const tokens = textToTokens(spec.name, rows, bin ? (fromBinary(spec.name, 'BYTES', bin, rows) as string[]) : flatten(input.data), spec, tokenizer!);
+      checkShape(tokens, spec);
+      return tokens;
+    }
     if (input.datatype !== spec.datatype) throw badRequest(`input "${spec.name}": datatype ${input.datatype} does not match the model's ${spec.datatype}`);
     checkShape(input, spec);
     const count = elementCount(input.shape);

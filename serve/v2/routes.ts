@@ -13,6 +13,7 @@ import { splitBody } from './body.ts';
 import { checkInferRequest } from './schema.ts';
 import { decodeInputs } from './decode.ts';
 import { encodeResponse, planOutputs } from './encode.ts';
+import { textInputMetadata } from './text.ts';
 
 export const SERVER_NAME = 'onnxline';
 export const EXTENSIONS = ['binary_tensor_data', 'classification', 'model_repository', 'statistics'];
@@ -27,7 +28,12 @@ export interface V2Options {
 
 type Params = { name: string; version?: string };
 
-/** Model metadata in the v2 shape (plus `parameters` with onnxline's extras). */
+/**
+ * Model metadata in the v2 shape (plus `parameters` with onnxline's extras). `inputs` lists the
+ * ONNX inputs as they are; a text model adds `parameters.text_input` (the BYTES [-1] tensor of
+ * texts it also accepts under the same input name) and `parameters.tokenizer` (level, length,
+ * vocabulary size).
+ */
 export function modelMetadata(m: LoadedModel): Record<string, unknown> {
   return {
     name: m.name,
@@ -40,6 +46,7 @@ export function modelMetadata(m: LoadedModel): Record<string, unknown> {
       max_batch_size: m.maxBatchSize,
       ...(m.labels ? { labels: m.labels } : {}),
       ...(m.preprocessing ? { preprocessing: m.preprocessing } : {}),
+      ...textInputMetadata(m.tokenizer, m.inputs[0]),
     },
   };
 }
@@ -53,7 +60,7 @@ async function infer(opts: V2Options, req: Request<Params>, res: Response): Prom
     const { json, binary } = splitBody(req.body, req.get('content-type'), req.get('inference-header-content-length'));
     model = await opts.manager.acquire(name, version);
     const request = checkInferRequest(json);
-    const inputs = decodeInputs(request, binary, model.inputs, model.maxBatchSize);
+    const inputs = decodeInputs(request, binary, model.inputs, model.maxBatchSize, model.tokenizer);
     const plan = planOutputs(request, model.outputs);
     const labels = { model: name, version: String(model.version) };
     opts.metrics.pending.inc({ model: name });

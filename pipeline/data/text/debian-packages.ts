@@ -6,7 +6,8 @@
  * Build: every package of the apt lists (de-duplicated by name) whose section is listed; per
  * section, the packages sorted by name, shuffled by the seed and cut to `perClass`; a seeded
  * stratified split (pipeline/data/split.ts); then tokenisation, the word vocabulary coming from
- * the training split only.
+ * the training split only. The dataset carries its tokenizer (level, length, words), so that a
+ * served model can tokenise new text exactly as training did.
  */
 import { resolve } from 'node:path';
 import type { SplitImageDataset, SplitSpec, ImageSet } from '../types.ts';
@@ -16,10 +17,10 @@ import { seededRng, shuffleInPlace } from '../rng.ts';
 import { fileFingerprint } from '../files.ts';
 import { datasetCacheKey } from '../cache.ts';
 import { APT_LISTS_DEFAULT_DIR, listPackagesFiles, readAptPackages, topSections, type PackageRecord } from './apt-lists.ts';
-import { buildWordVocabulary, charIds, fitLength, wordIds, type TokenLevel, type WordVocabulary } from './tokenize.ts';
+import { buildWordVocabulary, createTokenizer, tokenizerSpec, type TokenLevel, type WordVocabulary } from './tokenize.ts';
 
-/** Bumped when this loader's output for the same lists and options changes. */
-export const TEXT_LOADER_VERSION = 2;
+/** Bumped when this loader's output for the same lists and options changes (3: the dataset carries its tokenizer). */
+export const TEXT_LOADER_VERSION = 3;
 
 /** The loader's options (a recipe's `data.options`). */
 export interface TextDatasetOptions {
@@ -126,12 +127,13 @@ export function buildTextDataset(packages: readonly PackageRecord[], spec: Split
   });
   const ix = stratifiedSplitIndices(Int32Array.from(poolLabels), sections.length, spec, balance);
   const vocabulary = options.level === 'word' ? buildWordVocabulary(Array.from(ix.train, (i) => pool[i]!.description), options.vocab) : undefined;
+  const tokenizer = tokenizerSpec(options.level, options.length, vocabulary);
+  const tokenize = createTokenizer(tokenizer);
   const encode = (indices: Int32Array): ImageSet => {
     const pixels = new Uint16Array(indices.length * options.length);
     const labels = new Int32Array(indices.length);
     indices.forEach((i, n) => {
-      const text = pool[i]!.description;
-      fitLength(vocabulary ? wordIds(text, vocabulary) : charIds(text), options.length, pixels, n * options.length);
+      tokenize.encode(pool[i]!.description, pixels, n * options.length);
       labels[n] = poolLabels[i]!;
     });
     return { pixels, labels, shape: [options.length, 1, 1], count: indices.length };
@@ -145,6 +147,7 @@ export function buildTextDataset(packages: readonly PackageRecord[], spec: Split
       validation: encode(ix.validation),
       test: encode(ix.test),
       source: `${source}: ${sections.length} sections, ${pool.length} packages (≤ ${options.perClass} per section of ${Math.min(...available)}–${Math.max(...available)}), ${level}, ${options.length} tokens`,
+      tokenizer,
     },
     ...(vocabulary ? { vocabulary } : {}),
   };
@@ -163,6 +166,7 @@ export async function loadTextDataset(spec: SplitSpec, o?: DatasetLoadOptions): 
 export const debianPackagesDataset: DatasetEntry = {
   name: 'debian-packages',
   description: 'Debian package descriptions from the apt lists (apt-get update), labelled by archive section; token ids, [length, 1, 1]',
+  tokenized: true,
   shape: [TEXT_DATASET_DEFAULTS.length, 1, 1],
   numClasses: TEXT_DATASET_DEFAULTS.topN,
   load: async (spec, o) => (await loadTextDataset(spec, o)).dataset,

@@ -11,6 +11,11 @@
  * Sequences are fitted to the length by padding at the front (so a recurrent layer reads the
  * text last, right before its final state is used) and truncating at the end (the start of a
  * description says the most).
+ *
+ * A {@link TokenizerSpec} (level, length, word list) is everything needed to tokenise new text
+ * exactly as training did: the data stage writes it, the export stage puts it in the ONNX
+ * metadata, and the server tokenises requests with {@link createTokenizer} — this module is the
+ * only implementation, shared by training and serving.
  */
 
 export const PAD_ID = 0;
@@ -73,4 +78,91 @@ export function tokenVocabularySize(level: TokenLevel, wordVocabulary: number): 
 export function lengthPercentiles(texts: readonly string[], level: TokenLevel, percentiles: readonly number[]): number[] {
   const lengths = texts.map((t) => (level === 'char' ? t.length : words(t).length)).sort((a, b) => a - b);
   return percentiles.map((p) => lengths[Math.min(lengths.length - 1, Math.floor((lengths.length * p) / 100))] ?? 0);
+}
+
+/** The ONNX metadata_props key whose value is a model's {@link TokenizerSpec} as JSON. */
+export const TOKENIZER_METADATA_KEY = 'onnxline.tokenizer';
+
+/** Version of the {@link TokenizerSpec} JSON format; bumped when its meaning changes. */
+export const TOKENIZER_FORMAT = 1;
+
+/**
+ * How to tokenise: level, fitted length and, at word level, the vocabulary's words in id order
+ * (words[i] has id {@link FIRST_TOKEN_ID} + i). Plain JSON: it travels in data/tokenizer.json and
+ * in the ONNX metadata key `onnxline.tokenizer`.
+ */
+export interface TokenizerSpec {
+  format: typeof TOKENIZER_FORMAT;
+  level: TokenLevel;
+  length: number;
+  /** Word level only: the vocabulary, in id order. */
+  words?: string[];
+}
+
+/** The vocabulary's words in id order (the inverse of {@link buildWordVocabulary}'s map). */
+export function vocabularyWords(vocab: WordVocabulary): string[] {
+  const out: string[] = [];
+  for (const [w, id] of vocab) out[id - FIRST_TOKEN_ID] = w;
+  return out;
+}
+
+/** The spec of a tokeniser: char level, or word level with `vocab` (required there). */
+export function tokenizerSpec(level: TokenLevel, length: number, vocab?: WordVocabulary): TokenizerSpec {
+  if (level === 'word' && !vocab) throw new Error('a word-level tokenizer needs its vocabulary');
+  return { format: TOKENIZER_FORMAT, level, length, ...(level === 'word' ? { words: vocabularyWords(vocab!) } : {}) };
+}
+
+/**
+ * Checks untrusted JSON (a file, ONNX metadata) as a {@link TokenizerSpec}; throws an error saying
+ * which field is wrong. `where` names the source in the message.
+ */
+export function parseTokenizerSpec(value: unknown, where = 'tokenizer'): TokenizerSpec {
+  const bad = (why: string) => new Error(`${where}: ${why}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad('is not a JSON object');
+  const v = value as Record<string, unknown>;
+  if (v.format !== TOKENIZER_FORMAT) throw bad(`format is ${JSON.stringify(v.format)}, this onnxline reads format ${TOKENIZER_FORMAT}`);
+  if (v.level !== 'char' && v.level !== 'word') throw bad(`level must be "char" or "word", got ${JSON.stringify(v.level)}`);
+  if (!Number.isInteger(v.length) || (v.length as number) < 1) throw bad(`length must be a positive integer, got ${JSON.stringify(v.length)}`);
+  if (v.level === 'char') {
+    if (v.words !== undefined) throw bad('a char-level tokenizer has no words');
+    return { format: TOKENIZER_FORMAT, level: 'char', length: v.length as number };
+  }
+  const list = v.words;
+  if (!Array.isArray(list) || list.length < 1 || list.length + FIRST_TOKEN_ID > 65536) throw bad(`words must be a list of 1..${65536 - FIRST_TOKEN_ID} words`);
+  const seen = new Set<string>();
+  list.forEach((w, i) => {
+    if (typeof w !== 'string' || words(w).length !== 1 || words(w)[0] !== w) throw bad(`words[${i}] ${JSON.stringify(w)} is not a lowercased word`);
+    if (seen.has(w)) throw bad(`words[${i}] "${w}" is listed twice`);
+    seen.add(w);
+  });
+  return { format: TOKENIZER_FORMAT, level: 'word', length: v.length as number, words: [...(list as string[])] };
+}
+
+/** Tokenises texts as a {@link TokenizerSpec} says. */
+export interface Tokenizer {
+  readonly spec: TokenizerSpec;
+  /** Embedding input size: every id this tokenizer emits is below it. */
+  readonly vocabularySize: number;
+  /** The ids of `text`, fitted to the length, written into `out` at `offset` (a fresh array by default). */
+  encode(text: string, out?: Uint16Array, offset?: number): Uint16Array;
+  /** The ids of `texts`, row after row: texts.length × length. */
+  encodeAll(texts: readonly string[]): Uint16Array;
+}
+
+/** A tokenizer for `spec`: the one function training and serving both use to turn text into ids. */
+export function createTokenizer(spec: TokenizerSpec): Tokenizer {
+  const vocab: WordVocabulary | undefined = spec.level === 'word' ? new Map((spec.words ?? []).map((w, i) => [w, FIRST_TOKEN_ID + i])) : undefined;
+  if (spec.level === 'word' && !vocab!.size) throw new Error('a word-level tokenizer needs its vocabulary');
+  const encode = (text: string, out = new Uint16Array(spec.length), offset = 0): Uint16Array =>
+    fitLength(vocab ? wordIds(text, vocab) : charIds(text), spec.length, out, offset);
+  return {
+    spec,
+    vocabularySize: tokenVocabularySize(spec.level, vocab?.size ?? 0),
+    encode,
+    encodeAll(texts) {
+      const out = new Uint16Array(texts.length * spec.length);
+      texts.forEach((t, i) => encode(t, out, i * spec.length));
+      return out;
+    },
+  };
 }
