@@ -5,10 +5,8 @@
  * white ink on black, [size, size, 1]). Not registered in the dataset registry yet.
  */
 import type { ImageSet, SplitImageDataset } from '../types.ts';
-import { seededRng, shuffleInPlace } from '../rng.ts';
-import { subset } from '../imageset.ts';
-import { listFontsourceFonts, FONT_CATEGORIES, type FontCategory, type FontInfo } from './fontsource.ts';
-import { checkFont } from './check.ts';
+import { listFontsourceFonts, type FontCategory, type FontInfo } from './fontsource.ts';
+import { acceptFonts, fontsPerCategory, renderSplit, type RejectedFont } from './samples.ts';
 import { DEFAULT_JITTER, LETTERS, fontLayout, registerFont, renderGlyph, type GlyphJitter } from './render.ts';
 import { DEFAULT_FONT_FRACTIONS, FONT_SPLITS, fontHash, splitFonts, type FontSplit, type FontSplitFractions, type FontSplitName } from './split.ts';
 
@@ -42,7 +40,7 @@ export interface FontDatasetSummary {
   fontsPerCategory: Record<FontSplitName, Record<FontCategory, number>>;
   /** Samples per split. */
   samples: Record<FontSplitName, number>;
-  rejected: { id: string; category: FontCategory; reason: string }[];
+  rejected: RejectedFont[];
   /** Licence per accepted font id (all fontsource fonts carry one; mostly OFL-1.1). */
   licenses: Record<string, string>;
 }
@@ -78,47 +76,28 @@ export function buildFontDataset(options: FontDatasetOptions): FontDatasetResult
   else if (options.nodeModules) all = listFontsourceFonts(options.nodeModules);
   else throw new Error('buildFontDataset: pass nodeModules (a folder with @fontsource packages) or fonts');
 
-  const rejected: FontDatasetSummary['rejected'] = [];
-  const accepted: FontInfo[] = [];
-  for (const f of all) {
-    const c = checkFont(f);
-    if (c.ok) accepted.push(f);
-    else rejected.push({ id: f.id, category: f.category, reason: c.reason });
-  }
+  const { accepted, rejected } = acceptFonts(all);
   if (!accepted.length) throw new Error(`no usable fonts: all ${all.length} were rejected (${rejected.map((r) => `${r.id}: ${r.reason}`).join('; ') || 'none given'})`);
   const split = splitFonts(accepted, options.seed, options.fractions ?? DEFAULT_FONT_FRACTIONS);
   const byId = new Map(accepted.map((f) => [f.id, f]));
-  const pixelsPer = size * size;
+  const jitter = options.jitter ?? DEFAULT_JITTER;
   const sets = {} as Record<FontSplitName, ImageSet>;
   for (const s of FONT_SPLITS) {
     const ids = split[s];
     if (!ids.length) throw new Error(`the ${s} split has no fonts (${accepted.length} accepted); install more @fontsource fonts or change the split fractions`);
-    const count = ids.length * letters.length * per[s];
-    const pool: ImageSet = { pixels: new Uint8Array(count * pixelsPer), labels: new Int32Array(count), shape: [size, size, 1], count };
-    let at = 0;
-    for (const id of ids) {
-      const font = byId.get(id)!;
+    sets[s] = renderSplit(ids.map((id) => byId.get(id)!), ids.length * letters.length * per[s], size, { seed: options.seed, key: `order/${s}` }, (font, _i, emit) => {
       const layout = fontLayout(registerFont(font), size);
       for (let label = 0; label < letters.length; label++) {
-        for (let k = 0; k < per[s]; k++) {
-          const seed = fontHash(options.seed, `${id}/${letters[label]}/${k}`);
-          pool.pixels.set(renderGlyph(layout, letters[label], { seed, jitter: options.jitter ?? DEFAULT_JITTER }), at * pixelsPer);
-          pool.labels[at++] = label;
-        }
+        for (let k = 0; k < per[s]; k++) emit(renderGlyph(layout, letters[label]!, { seed: fontHash(options.seed, `${font.id}/${letters[label]}/${k}`), jitter }), label);
       }
-    }
-    const order = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i), seededRng(fontHash(options.seed, `order/${s}`)));
-    sets[s] = subset(pool, order);
+    });
   }
-  const zero = () => Object.fromEntries(FONT_CATEGORIES.map((c) => [c, 0])) as Record<FontCategory, number>;
-  const fontsPerCategory = { train: zero(), validation: zero(), test: zero() };
-  for (const s of FONT_SPLITS) for (const id of split[s]) fontsPerCategory[s][byId.get(id)!.category]++;
   const summary: FontDatasetSummary = {
     size,
     letters,
     samplesPerClass: per,
     fonts: split,
-    fontsPerCategory,
+    fontsPerCategory: fontsPerCategory(split, byId),
     samples: { train: sets.train.count, validation: sets.validation.count, test: sets.test.count },
     rejected,
     licenses: Object.fromEntries(accepted.map((f) => [f.id, f.license])),

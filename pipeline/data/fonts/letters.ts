@@ -10,11 +10,10 @@
  * joins I (both a vertical bar) rather than L. Whole fonts go to train, validation or test.
  */
 import type { ImageSet, SplitImageDataset } from '../types.ts';
-import { seededRng, shuffleInPlace } from '../rng.ts';
-import { subset } from '../imageset.ts';
+import { seededRng } from '../rng.ts';
 import { fitCenterOfMass } from '../../preprocess/image.ts';
 import { FONT_CATEGORIES, type FontCategory, type FontInfo } from './fontsource.ts';
-import { checkFont } from './check.ts';
+import { acceptFonts, fontsPerCategory, renderSplit } from './samples.ts';
 import { fontLayout, registerFont, renderGlyph, type GlyphJitter } from './render.ts';
 import { DEFAULT_FONT_FRACTIONS, FONT_SPLITS, fontHash, splitFonts, type FontSplit, type FontSplitFractions, type FontSplitName } from './split.ts';
 
@@ -61,7 +60,7 @@ export interface LetterDatasetOptions {
 export interface LetterDatasetSummary {
   classes: readonly string[];
   fonts: FontSplit;
-  fontsPerCategory: Record<FontSplitName, Partial<Record<FontCategory, number>>>;
+  fontsPerCategory: Record<FontSplitName, Record<FontCategory, number>>;
   samples: Record<FontSplitName, number>;
   rejected: { id: string; reason: string }[];
 }
@@ -158,47 +157,28 @@ export function buildLetterDataset(options: LetterDatasetOptions): { dataset: Sp
     const p = options.perClass[s];
     if (!Number.isInteger(p) || p < 1) throw new Error(`letters: samples per class for ${s} must be a positive integer, got ${String(p)}`);
   }
-  const rejected: LetterDatasetSummary['rejected'] = [];
-  const accepted: FontInfo[] = [];
-  for (const f of options.fonts) {
-    const c = checkFont(f);
-    if (c.ok) accepted.push(f);
-    else rejected.push({ id: f.id, reason: c.reason });
-  }
+  const { accepted, rejected } = acceptFonts(options.fonts);
   const split = splitFonts(accepted, options.seed, options.fractions ?? DEFAULT_FONT_FRACTIONS);
   const byId = new Map(accepted.map((f) => [f.id, f]));
-  const px = size * size;
   const sets = {} as Record<FontSplitName, ImageSet>;
   for (const s of FONT_SPLITS) {
     const ids = split[s];
     if (!ids.length) throw new Error(`letters: the ${s} split has no fonts (${accepted.length} accepted of ${options.fonts.length}); use more fonts`);
     const P = options.perClass[s];
-    const count = P * classes.length;
-    const pool: ImageSet = { pixels: new Uint8Array(count * px), labels: new Int32Array(count), shape: [size, size, 1], count };
-    let at = 0;
-    ids.forEach((id, fi) => {
-      const layout = fontLayout(registerFont(byId.get(id)!), renderSize);
+    sets[s] = renderSplit(ids.map((id) => byId.get(id)!), P * classes.length, size, { seed: options.seed, key: `letters/order/${s}` }, (font, fi, emit) => {
+      const layout = fontLayout(registerFont(font), renderSize);
+      // font i of n renders ⌊P/n⌋ or ⌈P/n⌉ samples of each class
       const n = Math.floor(P / ids.length) + (fi < P % ids.length ? 1 : 0);
       classes.forEach((glyphs, label) => {
         for (let k = 0; k < n; k++) {
           // the glyph alternates over the class's letters, starting at a font-dependent one
           const ch = glyphs[(k + fi) % glyphs.length]!;
-          const seed = fontHash(options.seed, `letters/${id}/${ch}/${k}`);
-          pool.pixels.set(renderLetterSample(layout, ch, seed, { stroke, jitter, size }), at * px);
-          pool.labels[at++] = label;
+          emit(renderLetterSample(layout, ch, fontHash(options.seed, `letters/${font.id}/${ch}/${k}`), { stroke, jitter, size }), label);
         }
       });
     });
-    const order = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i), seededRng(fontHash(options.seed, `letters/order/${s}`)));
-    sets[s] = subset(pool, order);
   }
-  const fontsPerCategory = { train: {}, validation: {}, test: {} } as LetterDatasetSummary['fontsPerCategory'];
-  for (const s of FONT_SPLITS) {
-    for (const id of split[s]) {
-      const c = byId.get(id)!.category;
-      fontsPerCategory[s][c] = (fontsPerCategory[s][c] ?? 0) + 1;
-    }
-  }
+  const perCategory = fontsPerCategory(split, byId);
   const cats = FONT_CATEGORIES.filter((c) => accepted.some((f) => f.category === c));
   const dataset: SplitImageDataset = {
     name: 'letters',
@@ -210,5 +190,8 @@ export function buildLetterDataset(options: LetterDatasetOptions): { dataset: Sp
       `@fontsource ${cats.join('+')}: ${accepted.length} fonts (${split.train.length}/${split.validation.length}/${split.test.length} train/validation/test), ` +
       `${rejected.length} rejected, ${classes.length} classes (${classes === LETTER_CLASSES ? 'EMNIST-balanced letters' : classes.join('')}), rendered ${renderSize}px, MNIST-fitted ${size}×${size}`,
   };
-  return { dataset, summary: { classes, fonts: split, fontsPerCategory, samples: { train: sets.train.count, validation: sets.validation.count, test: sets.test.count }, rejected } };
+  return {
+    dataset,
+    summary: { classes, fonts: split, fontsPerCategory: perCategory, samples: { train: sets.train.count, validation: sets.validation.count, test: sets.test.count }, rejected: rejected.map(({ id, reason }) => ({ id, reason })) },
+  };
 }
