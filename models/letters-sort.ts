@@ -100,6 +100,6 @@ export const lettersSort: Recipe = {
     earlyStopping: { patience: 6 },
     keepBest: true,
     // S0 set no time limit; one epoch of 8,000 sequences (80,000 images) takes ~4 minutes on 2 CPU cores.
-    maxMinutes: 20,
+    maxMinutes: 15,
   },
 };
