@@ -14,6 +14,8 @@ const s2GridCost = (maps: string, mmacs: number, hours: string): string =>
   `(C1, C2) = ${maps} costs ${mmacs}M multiply-adds per image forward, ${(mmacs / 19.1).toFixed(0)}× the fashion CNN (19.1M), which trains at ~220 images/s on these 2 CPU cores; 10 epochs of 10,000 images would take ${hours} here (a 512-image probe of (256, 512) ran at 3 images/s). The recipe runs unchanged where a GPU is (\`--backend tfjs-node-gpu\` or \`webgpu\`).`;
 
 export const reportNotes: Record<string /* recipe */, string> = {
+  'letters-sort':
+    "Our CPU budget of 15 minutes gave 4 epochs (8,000 sequences of 10 images at 28 sequences/s: 4.8 minutes an epoch on these 2 cores; S0 reported 82.21% at its epoch 15 and trained longer). Validation token accuracy was still rising every epoch (47.6 → 50.5 → 52.5 → 54.3%) and no whole sequence was right yet (sequence accuracy 0%). Letters are rendered from fonts, not S0's handwriting.",
   fashion:
     "A CPU budget of 15 epochs (54,000 images at ~210 images/s: 4.3 minutes an epoch, 66 minutes in all on these 2 cores). The kept epoch was the last one, and validation loss was still falling (0.213 → 0.198 over epochs 9–15; validation accuracy 92.65% at the end), and training accuracy under the jitter and dropout was 91.4%: the model underfits at this budget. The learning rate was halved once, from epoch 12.",
   'fashion-maps-128-256': s2GridCost('(128, 256)', 165, 'about 1–2 hours'),
