@@ -114,11 +114,14 @@ export const fashion: Recipe = {
   labels: LABELS,
   build: buildBest,
   train: {
-    // 15 epochs: ~4 minutes each on 2 CPU cores (218 images/s).
-    epochs: 15,
+    // Up to 20 epochs: ~4.3 minutes each on 2 CPU cores (~220 images/s). Mirroring only: garments,
+    // shoes and bags have no handedness, while the earlier ±4° / ±2 px / ±5% jitter on top of the
+    // dropout made the model underfit in a 15-epoch budget (training accuracy 91.4% < validation
+    // 92.65%, test 92.43%): Fashion-MNIST's items are already centred and upright.
+    epochs: 20,
     batchSize: 128,
     optimizer: { name: 'adam', learningRate: 1e-3 },
-    augment: { affine: { rotateDeg: 4, shiftPx: 2, scale: 0.05 } },
+    augment: { flipHorizontalProbability: 0.5 },
     reduceLrOnPlateau: { factor: 0.5, patience: 2, minLr: 1e-5 },
     earlyStopping: { patience: 4 },
     keepBest: true,

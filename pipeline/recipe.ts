@@ -23,6 +23,8 @@ export interface AugmentConfig {
    * smoothed by a Gaussian of `sigma` px and scaled by `alpha`, applied with the affine jitter.
    */
   elastic?: { alpha: number; sigma: number };
+  /** Probability of mirroring a sample left to right (for subjects without a handedness: clothes, not characters). */
+  flipHorizontalProbability?: number;
   /** Probability of inverting a sample (x → 1 − x). */
   invertProbability?: number;
   /** Probability of thickening (3×3 max) or, equally often, thinning (3×3 min) the strokes. */

@@ -1,6 +1,6 @@
 /**
  * Training-time data augmentation on float batches (N×H×W×C, values 0..1): small random affine
- * transforms, elastic distortion, stroke-width changes, inversion and Gaussian noise, all drawn
+ * transforms, elastic distortion, stroke-width changes, mirroring, inversion and Gaussian noise, all drawn
  * from a seeded generator.
  */
 import type { AugmentConfig } from '../recipe.ts';
@@ -93,6 +93,22 @@ export function morph3x3(src: Float32Array, dst: Float32Array, h: number, w: num
   }
 }
 
+/** Mirrors one H×W×C image left to right, in place. */
+export function flipHorizontal(img: Float32Array, h: number, w: number, c: number, offset = 0): void {
+  for (let y = 0; y < h; y++) {
+    const row = offset + y * w * c;
+    for (let x = 0; x < w >> 1; x++) {
+      const a = row + x * c;
+      const b = row + (w - 1 - x) * c;
+      for (let ch = 0; ch < c; ch++) {
+        const t = img[a + ch]!;
+        img[a + ch] = img[b + ch]!;
+        img[b + ch] = t;
+      }
+    }
+  }
+}
+
 const IDENTITY = [1, 0, 0, 0, 1, 0];
 
 /** A normalised 1-D Gaussian kernel of radius ⌈3σ⌉. */
@@ -167,6 +183,12 @@ export function augmentBatch(batch: Float32Array, n: number, shape: [number, num
     for (let i = 0; i < n; i++) {
       if (rand() >= cfg.strokeWidthProbability) continue;
       morph3x3(src, batch, h, w, c, rand() < 0.5, i * size);
+    }
+  }
+  if (cfg.flipHorizontalProbability) {
+    for (let i = 0; i < n; i++) {
+      if (rand() >= cfg.flipHorizontalProbability) continue;
+      flipHorizontal(batch, h, w, c, i * size);
     }
   }
   if (cfg.invertProbability) {

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { augmentBatch, elasticField, morph3x3, randomInverseAffine, warpAffine } from '../../pipeline/train/augment.ts';
+import { augmentBatch, elasticField, flipHorizontal, morph3x3, randomInverseAffine, warpAffine } from '../../pipeline/train/augment.ts';
 import { mulberry32 } from '../../pipeline/train/seeded-random.ts';
 
 function blob(h: number, w: number, cy: number, cx: number): Float32Array {
@@ -41,6 +41,27 @@ test('zero-strength affine jitter is the identity; real jitter keeps ink near th
     if (img.some((v, j) => Math.abs(v - src[j]!) > 1e-3)) changed++;
   }
   assert.ok(changed >= 7, `only ${changed}/8 samples were changed by the jitter`);
+});
+
+test('mirroring moves a blob to the other side, twice is the identity, and the probability picks about that share', () => {
+  const src = blob(28, 28, 10, 6);
+  const img = src.slice();
+  flipHorizontal(img, 28, 28, 1);
+  const [cy, cx] = centroid(img, 28, 28);
+  assert.ok(Math.abs(cy - 10) < 1e-9 && Math.abs(cx - 21) < 1e-9, `centroid (${cy}, ${cx})`);
+  flipHorizontal(img, 28, 28, 1);
+  assert.deepEqual(img, src);
+  // Channels stay with their pixel: an RGB row [a b c | d e f] becomes [d e f | a b c].
+  const rgb = new Float32Array([1, 2, 3, 4, 5, 6]);
+  flipHorizontal(rgb, 1, 2, 3);
+  assert.deepEqual([...rgb], [4, 5, 6, 1, 2, 3]);
+  const n = 400;
+  const batch = new Float32Array(n * 784);
+  for (let i = 0; i < n; i++) batch.set(src, i * 784);
+  augmentBatch(batch, n, [28, 28, 1], { flipHorizontalProbability: 0.5 }, mulberry32(11));
+  let flipped = 0;
+  for (let i = 0; i < n; i++) if (centroid(batch.subarray(i * 784, (i + 1) * 784), 28, 28)[1] > 14) flipped++;
+  assert.ok(flipped > 160 && flipped < 240, `${flipped} of ${n} mirrored at p = 0.5`);
 });
 
 test('inversion and Gaussian noise stay within 0..1', () => {
