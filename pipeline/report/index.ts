@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../runner/atomic.ts';
 import { collectReport, type ReportData } from './collect.ts';
 import { renderMarkdown, summaryLine } from './markdown.ts';
 import { renderHtml } from './html.ts';
+import type { ReportNote } from './rows.ts';
 
 export interface WriteReportOptions {
   recipes: Iterable<Recipe>;
@@ -16,7 +17,7 @@ export interface WriteReportOptions {
   out?: string;
   /** HTML path (default: report.html next to the Markdown file). */
   html?: string;
-  notes: Readonly<Record<string, string>>;
+  notes: Readonly<Record<string, ReportNote>>;
   warn?: (line: string) => void;
   machine?: string;
 }
@@ -44,4 +45,4 @@ export async function writeReport(o: WriteReportOptions): Promise<WrittenReport>
 }
 
 export type { ReportData } from './collect.ts';
-export type { ReportRow } from './rows.ts';
+export type { ReportNote, ReportRow } from './rows.ts';

@@ -43,6 +43,13 @@ export interface ReportRow {
   };
 }
 
+/**
+ * Why a recipe falls short of its study or has not run: fixed text, or text written from the
+ * recipe's selected runs (none when it has not run), so that figures quoted from a run (epochs,
+ * speed, curves) are those of the runs in the report.
+ */
+export type ReportNote = string | ((runs: readonly RunFacts[], recipe: Recipe) => string);
+
 /** The command that makes the runs a recipe's row needs. */
 export function runCommand(recipeName: string): string {
   return `onnxline pipeline ${recipeName}`;
@@ -59,14 +66,15 @@ function range(xs: number[], fmt: (n: number) => string): string {
 }
 
 /** The row for `recipe` from the facts of its selected runs (possibly none). */
-export function buildRow(recipe: Recipe, kind: MetricKind | null, runs: RunFacts[], notes: Readonly<Record<string, string>>): ReportRow {
+export function buildRow(recipe: Recipe, kind: MetricKind | null, runs: RunFacts[], notes: Readonly<Record<string, ReportNote>>): ReportRow {
   const ref = recipe.reference ?? null;
   const values = runs.map((r) => r.value).filter((v): v is number => v !== null);
   const ours = values.length ? aggregate(values) : null;
   const studyValue = ref?.value ?? null;
   const diff = ours && studyValue !== null ? ours.mean - studyValue : null;
   const shortBy = diff !== null && Math.round(diff * 10000) < 0 ? -diff : null;
-  const why = shortBy !== null || !runs.length ? (notes[recipe.name] ?? null) : null;
+  const note = notes[recipe.name];
+  const why = (shortBy !== null || !runs.length) && note !== undefined ? (typeof note === 'function' ? note(runs, recipe) : note) : null;
 
   const caveats: string[] = [];
   if (runs.length && !runs.every((r) => r.run.current)) caveats.push('made from an older version of the recipe (its config hash differs from the current one)');

@@ -50,6 +50,8 @@ export interface RunFacts {
   confusionPng: string | null;
   /** Test accuracy per class of the primary output (evaluation.json), for per-class tables (S4). */
   perClassAccuracy: Record<string, number> | null;
+  /** The per-epoch history (train/history.json), for notes that describe the run's curves. */
+  history: EpochRecord[] | null;
 }
 
 type Metrics = Record<string, unknown>;
@@ -102,6 +104,7 @@ export async function runFacts(run: SelectedRun, relDir: string, kind: MetricKin
     curvesPng: existsSync(join(run.dir, 'train/curves.png')) ? join(run.dir, 'train/curves.png') : null,
     confusionPng: existsSync(join(run.dir, 'train/confusion.png')) ? join(run.dir, 'train/confusion.png') : null,
     perClassAccuracy: evaluation?.perClassAccuracy && typeof evaluation.perClassAccuracy === 'object' ? evaluation.perClassAccuracy : null,
+    history: Array.isArray(history?.history) ? history.history : null,
   };
 }
 

@@ -150,6 +150,23 @@ test('rows: study number, ours (mean ± sample std, N), difference, shortfall an
   assert.match(md, /max \\\|Δ\\\|/, 'pipes inside cells are escaped');
 });
 
+test('a note may be written from the row\'s runs and recipe; a recipe without runs gets it with none', async () => {
+  const seen: Record<string, number[]> = {};
+  const notes = {
+    'cmp-seeds': (rs: readonly { seed: number; history: unknown[] | null }[], recipe: { name: string }) => {
+      seen[recipe.name] = rs.map((r) => r.seed);
+      return `${recipe.name}: seeds ${rs.map((r) => r.seed).join(', ')}; first run kept ${rs[0]!.history!.length} epoch(s) of history`;
+    },
+    'never-run': (rs: readonly unknown[]) => (rs.length ? 'has runs' : 'no runs yet'),
+  };
+  const { data } = await writeReport({ recipes: RECIPES, runsRoot: runs, out: join(runs, 'out-fn', 'REPORT.md'), notes, machine: MACHINE, warn: () => undefined });
+  const history = JSON.parse(await readFile(join(realDir, 'train/history.json'), 'utf8')) as { history: unknown[] };
+  assert.deepEqual(seen['cmp-seeds'], [1, 2, 3]);
+  assert.equal(row(data.rows, 'cmp-seeds').why, `cmp-seeds: seeds 1, 2, 3; first run kept ${history.history.length} epoch(s) of history`);
+  assert.equal(row(data.rows, 'never-run').why, 'no runs yet');
+  assert.equal(row(data.rows, 'val-acc').why, null, 'a row above its study gets no note');
+});
+
 test('regenerating from the same runs gives byte-identical files', async () => {
   const out = join(runs, 'out2', 'REPORT.md');
   const first = await report(out);
