@@ -46,6 +46,12 @@ export interface TrainConfig {
   augment?: AugmentConfig;
   earlyStopping?: { patience: number; minDelta?: number };
   reduceLrOnPlateau?: { factor: number; patience: number; minLr?: number };
+  /**
+   * Anneal the learning rate from `optimizer.learningRate` down to `minLearningRate` along a half
+   * cosine over `epochs`, set at the start of each epoch (the last epoch runs at the lowest rate).
+   * Instead of, not together with, `reduceLrOnPlateau`.
+   */
+  cosineDecay?: { minLearningRate: number };
   /** Restore the weights of the epoch with the lowest validation loss at the end. */
   keepBest: boolean;
   /** Stop after the epoch during which training time passed this many minutes (a study's time budget, or ours on a slow machine). */

@@ -1,6 +1,7 @@
 /**
  * Epoch-level training controls as small state machines over the validation loss: keeping the
- * best epoch, ReduceLROnPlateau and early stopping. Pure logic, serialisable for checkpoints.
+ * best epoch, ReduceLROnPlateau and early stopping; and the cosine learning-rate schedule. Pure
+ * logic, serialisable for checkpoints.
  */
 
 export interface PlateauState {
@@ -58,4 +59,17 @@ export function onEpochEnd(
   const stop = !!cfg.earlyStopping && state.waitStop >= cfg.earlyStopping.patience;
   if (stop) reason = `early stopping: val loss has not improved for ${state.waitStop} epochs (best ${state.best.toFixed(4)} at epoch ${state.bestEpoch + 1})`;
   return { improved, learningRate: lr, stop, ...(reason ? { reason } : {}) };
+}
+
+/**
+ * The learning rate of 0-based `epoch` of `epochs` under a half-cosine decay from `initial` to
+ * `min`: `initial` at the first epoch, `min` at the last, symmetric in between.
+ */
+export function cosineLearningRate(epoch: number, epochs: number, initial: number, min: number): number {
+  if (!(min >= 0 && min <= initial)) {
+    throw new Error(`train.cosineDecay.minLearningRate must be between 0 and the optimizer's learning rate ${initial}, got ${min}`);
+  }
+  if (epochs <= 1) return initial;
+  const t = Math.min(1, Math.max(0, epoch / (epochs - 1)));
+  return min + (initial - min) * 0.5 * (1 + Math.cos(Math.PI * t));
 }

@@ -9,7 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { OutputHead, TrainConfig } from '../recipe.ts';
 import type { ImageSet } from '../data/types.ts';
 import { augmentBatch } from './augment.ts';
-import { initialPlateauState, onEpochEnd } from './callbacks.ts';
+import { cosineLearningRate, initialPlateauState, onEpochEnd } from './callbacks.ts';
 import { hasCheckpoint, loadCheckpoint, modelWeights, restoreWeights, saveCheckpoint, type LoopState } from './checkpoint.ts';
 import type { EpochRecord } from './history.ts';
 import { getLearningRate, makeOptimizer, setLearningRate, withGradientClipping } from './optimizer.ts';
@@ -93,6 +93,9 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const log = opts.log ?? console.log;
   const toFloat = opts.toFloat ?? defaultToFloat;
   const showBar = opts.progress ?? !!process.stderr.isTTY;
+  if (config.cosineDecay && config.reduceLrOnPlateau) {
+    throw new Error('train.cosineDecay and train.reduceLrOnPlateau both set the learning rate: choose one of them in the recipe');
+  }
   const optimizer = withGradientClipping(makeOptimizer(config.optimizer), config);
   const heads = opts.heads ?? defaultHeads(model, numClasses);
   checkHeads(heads, model, train);
@@ -131,6 +134,10 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   while (state.epochsDone < config.epochs && !state.stopped) {
     const epoch = state.epochsDone;
     epochRef.epoch = epoch;
+    if (config.cosineDecay) {
+      state.learningRate = cosineLearningRate(epoch, config.epochs, config.optimizer.learningRate, config.cosineDecay.minLearningRate);
+      setLearningRate(optimizer, state.learningRate);
+    }
     const t0 = performance.now();
     const order = shuffledIndices(train.count, deriveSeed(seed, 'shuffle', epoch));
     const rand = mulberry32(deriveSeed(seed, 'augment', epoch));
