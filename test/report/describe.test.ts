@@ -4,16 +4,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  classAccuracies,
-  epochsTrained,
-  keptSequenceAccuracy,
-  lowestValLossEpoch,
-  minutesPerEpoch,
-  peakTrainingAccuracy,
-  trainingRate,
-  valAccuracyCurve,
-} from '../../pipeline/report/describe.ts';
+import { classAccuracies, epochsTrained, keptSequenceAccuracy, lowestValLossEpoch, minutesPerEpoch, peakTrainingAccuracy, trainingRate, valAccuracyCurve } from '../../pipeline/report/describe.ts';
 import type { EpochRecord } from '../../pipeline/train/history.ts';
 import type { RunFacts } from '../../pipeline/report/run-facts.ts';
 

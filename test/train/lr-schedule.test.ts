@@ -5,26 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import '../../pipeline/tfjs/setup.ts';
 import { trainModel } from '../../pipeline/train/loop.ts';
 import { cosineLearningRate } from '../../pipeline/train/callbacks.ts';
-import type { ImageSet } from '../../pipeline/data/types.ts';
+import { tinyModel as model, tinySet as set } from './tiny-set.ts';
 import type { TrainConfig } from '../../pipeline/recipe.ts';
 
 await tf.setBackend('cpu');
-
-function set(n: number): ImageSet {
-  const pixels = Uint8Array.from({ length: n * 4 }, (_, i) => (i * 37) % 256);
-  return { pixels, labels: Int32Array.from({ length: n }, (_, i) => i % 2), shape: [2, 2, 1], count: n };
-}
-
-function model(): tfl.LayersModel {
-  const m = tfl.sequential();
-  m.add(tfl.layers.flatten({ inputShape: [2, 2, 1] }));
-  m.add(tfl.layers.dense({ units: 2, activation: 'softmax' }));
-  return m;
-}
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
