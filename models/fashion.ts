@@ -44,9 +44,10 @@ export const S2_FEATURE_MAP_GRID: [number, number, number][] = [
 
 /**
  * The feature maps the optimizer comparison uses. S2 compared optimizers on its best grid point,
- * (256, 512); that CNN (650M multiply-adds per image) trains at 3–6 images/s on the 2 CPU cores
- * onnxline is developed on — 5–9 hours per 10-epoch run — so the comparison runs on (32, 64)
- * (11M multiply-adds, minutes per run). The optimizers, learning rates and dropout are S2's.
+ * (256, 512); that CNN (647M multiply-adds per image) trains at ~39 images/s on the 2 CPU cores
+ * onnxline is developed on, about an hour per 10-epoch run with its evaluations, so the five runs
+ * of the comparison would take five hours there. It runs on (32, 64) instead (11M multiply-adds,
+ * minutes per run); the optimizers, learning rates and dropout are S2's.
  */
 export const S2_OPTIMIZER_MAPS: [number, number] = [32, 64];
 
