@@ -6,18 +6,21 @@ import { rm, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { leaveGpuBackend, selectBackend } from '../train/backend.ts';
 import { trainModel } from '../train/loop.ts';
-import { classificationReport, predictClasses } from '../train/evaluate.ts';
+import { classificationReport, predictClasses, predictProbabilities } from '../train/evaluate.ts';
 import { saveLayersModel } from '../tfjs/model-io.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../runner/atomic.ts';
 import { hashJson } from '../runner/hash.ts';
 import { trainingCurvesPng } from '../charts/training-curves.ts';
 import { confusionMatrixPng } from '../charts/confusion-matrix.ts';
+import { misclassifiedPng } from '../charts/misclassified.ts';
 import { withSeededMathRandom, deriveSeed } from '../train/seeded-random.ts';
 import { labelWidth, subset } from '../data/imageset.ts';
 import { evaluateHeads } from '../train/heads.ts';
 import { toFloatFor } from '../train/loop.ts';
 import type { ImageSet } from '../data/types.ts';
-import type { Stage } from '../runner/stage.ts';
+import type { ResolvedConfig, Stage } from '../runner/stage.ts';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Recipe } from '../recipe.ts';
 import { DATASET_FILE, readDatasetFile } from './data.ts';
 
 export const MODEL_DIR = 'train/model';
@@ -27,7 +30,7 @@ export const trainStage: Stage = {
   name: 'train',
   description: 'train the model with TensorFlow.js',
   inputs: () => [DATASET_FILE],
-  outputs: () => [MODEL_DIR, 'train/history.json', 'train/evaluation.json', 'train/curves.png', 'train/confusion.png'],
+  outputs: (c) => [MODEL_DIR, 'train/history.json', 'train/evaluation.json', 'train/curves.png', 'train/confusion.png', ...(drawsSamples(c) ? [MISCLASSIFIED_PNG] : [])],
   configSlice: (c) => ({ train: c.train, arch: c.architectureHash, limit: c.trainLimit, seed: c.seed, backend: c.backend, labels: c.labels, outputs: c.outputs }),
   async run(ctx) {
     const { recipe, config, log } = ctx;
@@ -77,8 +80,9 @@ export const trainStage: Stage = {
 
     const predicted = predictClasses(model, data.test, toFloat);
     const primary = recipe.outputs?.[0];
+    const truth = primaryLabels(data.test, primary?.column ?? 0, primary?.steps ?? 1);
     const evaluation = {
-      ...classificationReport('test', recipe.labels, primaryLabels(data.test, primary?.column ?? 0, primary?.steps ?? 1), predicted),
+      ...classificationReport('test', recipe.labels, truth, predicted),
       // Several outputs: loss and accuracy of each (a sequence output adds whole-sequence accuracy).
       ...(recipe.outputs && (recipe.outputs.length > 1 || primary?.steps) ? { heads: evaluateHeads(model, data.test, recipe.outputs, toFloat) } : {}),
     };
@@ -87,6 +91,10 @@ export const trainStage: Stage = {
       ctx.path('train/confusion.png'),
       confusionMatrixPng(`${recipe.name} — test split, ${evaluation.count} samples, accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`, recipe.labels, evaluation.confusion),
     );
+    if (drawsSamples(config)) {
+      const wrong = [...predicted.keys()].filter((i) => predicted[i] !== truth[i]);
+      await writeFileAtomic(ctx.path(MISCLASSIFIED_PNG), misclassifiedSheet(recipe, model, data.test, wrong, truth, predicted, toFloat));
+    }
     model.dispose();
     await rm(checkpointDir, { recursive: true, force: true });
 
@@ -113,6 +121,35 @@ export const trainStage: Stage = {
     };
   },
 };
+
+/** The picture of the test samples the trained model got wrong. */
+export const MISCLASSIFIED_PNG = 'train/misclassified.png';
+const MAX_SHOWN = 100;
+
+/** Whether a run's test samples are pictures a person can look at (grey or RGB pixels, one class per sample). */
+export function drawsSamples(c: Pick<ResolvedConfig, 'input' | 'outputs'>): boolean {
+  return c.input.scale === '0..1' && (c.input.size[2] === 1 || c.input.size[2] === 3) && !c.outputs?.[0]?.steps;
+}
+
+function misclassifiedSheet(recipe: Recipe, model: tfl.LayersModel, test: ImageSet, wrong: number[], truth: Int32Array, predicted: Int32Array, toFloat: ReturnType<typeof toFloatFor>): Uint8Array {
+  const shown = wrong.slice(0, MAX_SHOWN);
+  const probs = predictProbabilities(model, test, shown, toFloat);
+  const size = test.shape[0] * test.shape[1] * test.shape[2];
+  return misclassifiedPng({
+    title: `${recipe.name} — misclassified test samples (${wrong.length} of ${test.count})`,
+    labels: recipe.labels,
+    shape: test.shape,
+    polarity: recipe.input.polarity,
+    totalWrong: wrong.length,
+    samples: shown.map((index, k) => ({
+      index,
+      truth: truth[index]!,
+      predicted: predicted[index]!,
+      confidence: probs[k]![predicted[index]!]!,
+      pixels: test.pixels.subarray(index * size, (index + 1) * size) as Uint8Array,
+    })),
+  });
+}
 
 /** Mean and standard deviation of a set's pixels on the 0..1 scale (what a standardising model needs). */
 export function pixelStatistics(set: ImageSet): { pixelMean: number; pixelStd: number } {

@@ -38,6 +38,25 @@ export function predictClasses(model: tfl.LayersModel, set: ImageSet, toFloat = 
   return out;
 }
 
+/** The probabilities of output `outputIndex` for the samples at `indices` of `set` (one row per index, in order). */
+export function predictProbabilities(model: tfl.LayersModel, set: ImageSet, indices: readonly number[], toFloat = defaultToFloat, outputIndex = 0): Float32Array[] {
+  const [h, w, c] = set.shape;
+  const size = h * w * c;
+  const rows: Float32Array[] = [];
+  for (let s = 0; s < indices.length; s += 256) {
+    const chunk = indices.slice(s, s + 256);
+    const xs = new Float32Array(chunk.length * size);
+    chunk.forEach((idx, k) => toFloat(set.pixels.subarray(idx * size, (idx + 1) * size), xs.subarray(k * size, (k + 1) * size)));
+    const probs = tf.tidy(() => {
+      const y = model.predict(tf.tensor4d(xs, [chunk.length, h, w, c]));
+      return ((Array.isArray(y) ? y[outputIndex] : y) as tf.Tensor).dataSync() as Float32Array;
+    });
+    const k = probs.length / chunk.length;
+    for (let i = 0; i < chunk.length; i++) rows.push(probs.slice(i * k, (i + 1) * k));
+  }
+  return rows;
+}
+
 /** Accuracy, per-class accuracy and confusion matrix of predictions against true labels. */
 export function classificationReport(split: string, labels: string[], truth: Int32Array, predicted: Int32Array): Evaluation {
   const k = labels.length;

@@ -151,6 +151,10 @@ test('a recipe file trains on real digits and learns: loss falls and test accura
   const evaluation = JSON.parse(readFileSync(join(dir, 'train/evaluation.json'), 'utf8')) as { accuracy: number; count: number; confusion: number[][] };
   assert.ok(evaluation.accuracy > 0.8, `test accuracy ${evaluation.accuracy}`);
   assert.equal(evaluation.confusion.flat().reduce((a, b) => a + b, 0), evaluation.count, 'the confusion matrix counts every test sample once');
+  // The picture of the misclassified test digits: a declared output, hashed in the manifest.
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  assert.match(manifest.stages.train!.outputs['train/misclassified.png']!, /^[0-9a-f]{64}$/);
+  assert.equal(readFileSync(join(dir, 'train/misclassified.png')).subarray(1, 4).toString(), 'PNG');
   await rm(runs, { recursive: true, force: true });
 });
 

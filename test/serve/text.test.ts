@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMetadata, withMetadata } from '../../pipeline/export/metadata.ts';
 import { readDatasetFile, writeDatasetFile } from '../../pipeline/stages/data.ts';
@@ -77,6 +77,7 @@ test('the published model carries the vocabulary the data stage built from the t
   const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as { stages: Record<string, { inputs: Record<string, string>; outputs: Record<string, string> }> };
   assert.match(manifest.stages.data!.outputs['data/tokenizer.json']!, /^[0-9a-f]{64}$/, 'the data stage declares data/tokenizer.json as an output');
   assert.equal(manifest.stages.export!.inputs['data/tokenizer.json'], manifest.stages.data!.outputs['data/tokenizer.json'], 'the export stage hashes it as an input');
+  assert.ok(!('train/misclassified.png' in manifest.stages.train!.outputs) && !existsSync(join(runDir, 'train/misclassified.png')), 'token ids are not pictures: no misclassified sheet');
 });
 
 test('model metadata says the model takes text: parameters.text_input and parameters.tokenizer', async () => {
