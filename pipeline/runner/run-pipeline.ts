@@ -38,6 +38,19 @@ async function hashAll(runDir: string, paths: string[]): Promise<Record<string, 
   return out;
 }
 
+/** Rewrites a finished stage's derived outputs (pictures) when any is missing or differs from its record, and records the new hashes. */
+async function redrawDerived(stage: Stage, ctx: StageContext, record: StageRecord): Promise<void> {
+  const all = await hashAll(ctx.runDir, stage.outputs(ctx.config));
+  if (!('missing' in all) && sameHashes(record.outputs, all)) return;
+  const names = stage.derived!.outputs(ctx.config);
+  ctx.log(`${stage.name}: drawing ${names.join(', ')} from the stage's finished outputs (missing or changed since it ran)`);
+  await stage.derived!.write(ctx);
+  const redrawn = await hashAll(ctx.runDir, stage.outputs(ctx.config));
+  if ('missing' in redrawn) throw new Error(`stage "${stage.name}" did not redraw ${redrawn.missing}: this is a bug in onnxline`);
+  record.outputs = redrawn;
+  await writeManifest(join(ctx.runDir, 'manifest.json'), ctx.manifest);
+}
+
 function sameHashes(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
@@ -95,10 +108,13 @@ export async function runPipeline(
     const ctx: StageContext = { recipe, config, options, runDir, manifest, path: (rel) => join(runDir, rel), log };
     const prev = manifest.stages[name];
     if (!options.force && prev?.status === 'done' && prev.configHash === configHash && sameHashes(prev.inputs, inputs)) {
-      const outputs = await hashAll(runDir, stage.outputs(config));
-      if (!('missing' in outputs) && sameHashes(prev.outputs, outputs)) {
+      const derived = new Set(stage.derived?.outputs(config) ?? []);
+      const withoutDerived = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !derived.has(k)));
+      const outputs = await hashAll(runDir, stage.outputs(config).filter((o) => !derived.has(o)));
+      if (!('missing' in outputs) && sameHashes(withoutDerived(prev.outputs), outputs)) {
         const stale = stage.staleReason ? await stage.staleReason(ctx) : null;
         if (!stale) {
+          if (derived.size) await redrawDerived(stage, ctx, prev);
           log(`${name}: up to date, skipped (inputs and config unchanged; --force reruns it)`);
           skipped.push(name);
           continue;

@@ -68,6 +68,12 @@ export interface Stage {
    * inputs, config and outputs are unchanged (e.g. the published file is gone), or null.
    */
   staleReason?(ctx: StageContext): Promise<string | null>;
+  /**
+   * Outputs drawn from the stage's other outputs and inputs (pictures), listed in `outputs` too.
+   * When everything else about the stage is up to date and one of these is missing or changed (a
+   * run made before the picture existed), `write` redraws them instead of the stage rerunning.
+   */
+  derived?: { outputs(config: ResolvedConfig): string[]; write(ctx: StageContext): Promise<void> };
   /** Does the work; returns metrics for the manifest. Must write outputs atomically. */
   run(ctx: StageContext): Promise<Record<string, unknown>>;
 }

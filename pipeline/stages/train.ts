@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { leaveGpuBackend, selectBackend } from '../train/backend.ts';
 import { trainModel } from '../train/loop.ts';
 import { classificationReport, predictClasses, predictProbabilities } from '../train/evaluate.ts';
-import { saveLayersModel } from '../tfjs/model-io.ts';
+import { loadLayersModel, saveLayersModel } from '../tfjs/model-io.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../runner/atomic.ts';
 import { hashJson } from '../runner/hash.ts';
 import { trainingCurvesPng } from '../charts/training-curves.ts';
@@ -32,6 +32,25 @@ export const trainStage: Stage = {
   inputs: () => [DATASET_FILE],
   outputs: (c) => [MODEL_DIR, 'train/history.json', 'train/evaluation.json', 'train/curves.png', 'train/confusion.png', ...(drawsSamples(c) ? [MISCLASSIFIED_PNG] : [])],
   configSlice: (c) => ({ train: c.train, arch: c.architectureHash, limit: c.trainLimit, seed: c.seed, backend: c.backend, labels: c.labels, outputs: c.outputs }),
+  // A run trained before misclassified.png existed gets the picture from its saved model, not by retraining.
+  derived: {
+    outputs: (c) => (drawsSamples(c) ? [MISCLASSIFIED_PNG] : []),
+    async write(ctx) {
+      const { recipe, config, log } = ctx;
+      if (!drawsSamples(config)) return;
+      const backend = await selectBackend(config.backend, log);
+      log(`train: backend ${backend.name} — ${backend.detail}`);
+      const data = await readDatasetFile(ctx.path(DATASET_FILE));
+      const model = await loadLayersModel(ctx.path(MODEL_JSON));
+      try {
+        const toFloat = toFloatFor(recipe.input);
+        const predicted = predictClasses(model, data.test, toFloat);
+        await writeMisclassified(ctx.path(MISCLASSIFIED_PNG), recipe, model, data.test, primaryLabels(data.test, recipe.outputs?.[0]?.column ?? 0, 1), predicted, toFloat);
+      } finally {
+        model.dispose();
+      }
+    },
+  },
   async run(ctx) {
     const { recipe, config, log } = ctx;
     const backend = await selectBackend(config.backend, log);
@@ -91,10 +110,7 @@ export const trainStage: Stage = {
       ctx.path('train/confusion.png'),
       confusionMatrixPng(`${recipe.name} — test split, ${evaluation.count} samples, accuracy ${(evaluation.accuracy * 100).toFixed(2)}%`, recipe.labels, evaluation.confusion),
     );
-    if (drawsSamples(config)) {
-      const wrong = [...predicted.keys()].filter((i) => predicted[i] !== truth[i]);
-      await writeFileAtomic(ctx.path(MISCLASSIFIED_PNG), misclassifiedSheet(recipe, model, data.test, wrong, truth, predicted, toFloat));
-    }
+    if (drawsSamples(config)) await writeMisclassified(ctx.path(MISCLASSIFIED_PNG), recipe, model, data.test, truth, predicted, toFloat);
     model.dispose();
     await rm(checkpointDir, { recursive: true, force: true });
 
@@ -131,11 +147,13 @@ export function drawsSamples(c: Pick<ResolvedConfig, 'input' | 'outputs'>): bool
   return c.input.scale === '0..1' && (c.input.size[2] === 1 || c.input.size[2] === 3) && !c.outputs?.[0]?.steps;
 }
 
-function misclassifiedSheet(recipe: Recipe, model: tfl.LayersModel, test: ImageSet, wrong: number[], truth: Int32Array, predicted: Int32Array, toFloat: ReturnType<typeof toFloatFor>): Uint8Array {
+/** Writes the picture of the test samples whose `predicted` class differs from `truth` (at most {@link MAX_SHOWN}, with the model's confidence). */
+async function writeMisclassified(path: string, recipe: Recipe, model: tfl.LayersModel, test: ImageSet, truth: Int32Array, predicted: Int32Array, toFloat: ReturnType<typeof toFloatFor>): Promise<void> {
+  const wrong = [...predicted.keys()].filter((i) => predicted[i] !== truth[i]);
   const shown = wrong.slice(0, MAX_SHOWN);
   const probs = predictProbabilities(model, test, shown, toFloat);
   const size = test.shape[0] * test.shape[1] * test.shape[2];
-  return misclassifiedPng({
+  const png = misclassifiedPng({
     title: `${recipe.name} — misclassified test samples (${wrong.length} of ${test.count})`,
     labels: recipe.labels,
     shape: test.shape,
@@ -149,6 +167,7 @@ function misclassifiedSheet(recipe: Recipe, model: tfl.LayersModel, test: ImageS
       pixels: test.pixels.subarray(index * size, (index + 1) * size) as Uint8Array,
     })),
   });
+  await writeFileAtomic(path, png);
 }
 
 /** Mean and standard deviation of a set's pixels on the 0..1 scale (what a standardising model needs). */

@@ -5,7 +5,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,7 +155,22 @@ test('a recipe file trains on real digits and learns: loss falls and test accura
   // The picture of the misclassified test digits: a declared output, hashed in the manifest.
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
   assert.match(manifest.stages.train!.outputs['train/misclassified.png']!, /^[0-9a-f]{64}$/);
-  assert.equal(readFileSync(join(dir, 'train/misclassified.png')).subarray(1, 4).toString(), 'PNG');
+  const picture = readFileSync(join(dir, 'train/misclassified.png'));
+  assert.equal(picture.subarray(1, 4).toString(), 'PNG');
+
+  // A run made before the picture existed: the rerun draws it from the saved model and does not retrain.
+  await rm(join(dir, 'train/misclassified.png'));
+  delete manifest.stages.train!.outputs['train/misclassified.png'];
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const again = cli(['train', recipe, '--backend', 'wasm', '--train-limit', '2000', '--runs', runs, '--no-progress']);
+  assert.equal(again.code, 0, again.out);
+  assert.match(again.out, /train: drawing train\/misclassified\.png from the stage's finished outputs/);
+  assert.match(again.out, /train: up to date, skipped/);
+  assert.doesNotMatch(again.out, /epoch 1\//, 'no training epoch ran');
+  assert.deepEqual(readFileSync(join(dir, 'train/misclassified.png')), picture, 'the same picture as training drew');
+  const after = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  assert.equal(after.stages.train!.outputs['train/model'], manifest.stages.train!.outputs['train/model'], 'the model is the one trained before');
+  assert.equal(after.stages.train!.outputs['train/misclassified.png'], createHash('sha256').update(picture).digest('hex'), 'the manifest records the redrawn picture');
   await rm(runs, { recursive: true, force: true });
 });
 
