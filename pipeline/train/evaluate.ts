@@ -15,45 +15,53 @@ export interface Evaluation {
 }
 
 /**
+ * Runs `model` on the samples of `set` at `indices` (every sample, in order, when null), batch by
+ * batch, and hands output `outputIndex` of each batch to `take` inside a tidy scope.
+ */
+function predictBatches(
+  model: tfl.LayersModel,
+  set: ImageSet,
+  indices: readonly number[] | null,
+  toFloat: typeof defaultToFloat,
+  batchSize: number,
+  outputIndex: number,
+  take: (output: tf.Tensor, start: number, count: number) => void,
+): void {
+  const [h, w, c] = set.shape;
+  const size = h * w * c;
+  const n = indices ? indices.length : set.count;
+  for (let s = 0; s < n; s += batchSize) {
+    const e = Math.min(n, s + batchSize);
+    const xs = new Float32Array((e - s) * size);
+    if (indices) for (let k = s; k < e; k++) toFloat(set.pixels.subarray(indices[k]! * size, (indices[k]! + 1) * size), xs.subarray((k - s) * size, (k - s + 1) * size));
+    else toFloat(set.pixels.subarray(s * size, e * size), xs);
+    tf.tidy(() => {
+      const y = model.predict(tf.tensor4d(xs, [e - s, h, w, c]));
+      take((Array.isArray(y) ? y[outputIndex] : y) as tf.Tensor, s, e - s);
+    });
+  }
+}
+
+/**
  * Predicted class per sample (argmax over the last axis of the model's output `outputIndex`),
  * batch by batch; for an output of shape [steps, classes], `steps` classes per sample in order.
  */
 export function predictClasses(model: tfl.LayersModel, set: ImageSet, toFloat = defaultToFloat, batchSize = 256, outputIndex = 0): Int32Array {
-  const [h, w, c] = set.shape;
-  const size = h * w * c;
   const shape = model.outputs[outputIndex]!.shape;
   const perSample = shape.length > 2 ? (shape[1] as number) : 1;
   const out = new Int32Array(set.count * perSample);
-  for (let s = 0; s < set.count; s += batchSize) {
-    const e = Math.min(set.count, s + batchSize);
-    const xs = new Float32Array((e - s) * size);
-    toFloat(set.pixels.subarray(s * size, e * size), xs);
-    const pred = tf.tidy(() => {
-      const y = model.predict(tf.tensor4d(xs, [e - s, h, w, c]));
-      const t = (Array.isArray(y) ? y[outputIndex] : y) as tf.Tensor;
-      return tf.argMax(t, t.rank - 1).dataSync();
-    });
-    out.set(pred as Int32Array, s * perSample);
-  }
+  predictBatches(model, set, null, toFloat, batchSize, outputIndex, (t, start) => out.set(tf.argMax(t, t.rank - 1).dataSync() as Int32Array, start * perSample));
   return out;
 }
 
 /** The probabilities of output `outputIndex` for the samples at `indices` of `set` (one row per index, in order). */
-export function predictProbabilities(model: tfl.LayersModel, set: ImageSet, indices: readonly number[], toFloat = defaultToFloat, outputIndex = 0): Float32Array[] {
-  const [h, w, c] = set.shape;
-  const size = h * w * c;
+export function predictProbabilities(model: tfl.LayersModel, set: ImageSet, indices: readonly number[], toFloat = defaultToFloat, outputIndex = 0, batchSize = 256): Float32Array[] {
   const rows: Float32Array[] = [];
-  for (let s = 0; s < indices.length; s += 256) {
-    const chunk = indices.slice(s, s + 256);
-    const xs = new Float32Array(chunk.length * size);
-    chunk.forEach((idx, k) => toFloat(set.pixels.subarray(idx * size, (idx + 1) * size), xs.subarray(k * size, (k + 1) * size)));
-    const probs = tf.tidy(() => {
-      const y = model.predict(tf.tensor4d(xs, [chunk.length, h, w, c]));
-      return ((Array.isArray(y) ? y[outputIndex] : y) as tf.Tensor).dataSync() as Float32Array;
-    });
-    const k = probs.length / chunk.length;
-    for (let i = 0; i < chunk.length; i++) rows.push(probs.slice(i * k, (i + 1) * k));
-  }
+  predictBatches(model, set, indices, toFloat, batchSize, outputIndex, (t, _start, count) => {
+    const probs = t.dataSync() as Float32Array;
+    const k = probs.length / count;
+    for (let i = 0; i < count; i++) rows.push(probs.slice(i * k, (i + 1) * k));
+  });
   return rows;
 }
 
