@@ -1,23 +1,25 @@
 /**
  * Phrases that report notes build from a run's own records (history, evaluation), so that a note
  * quoting epochs, speed or a curve always quotes the run the report shows. Plain text, fixed
- * formatting; every function says "not recorded" rather than inventing a figure.
+ * formatting; a figure that was not recorded (no history, a null or NaN value) is written as
+ * "not recorded" or "?", never invented.
  */
 import type { EpochRecord } from '../train/history.ts';
 import type { RunFacts } from './run-facts.ts';
 import { int } from './format.ts';
 
 const pct1 = (fraction: number): string => (fraction * 100).toFixed(1);
+const finite = (values: readonly (number | null)[]): number[] => values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 
 /**
  * A run's validation accuracy per epoch, e.g. "88.9 → 92.9 → 93.5 → 94.1% (highest at the last
  * epoch)"; with more than `last` epochs only the last `last` are listed, after "…".
  */
 export function valAccuracyCurve(history: readonly EpochRecord[] | null, last = 6): string {
-  if (!history?.length) return 'not recorded';
-  const values = history.map((r) => r.valAcc);
-  const shown = values.slice(-last).map(pct1).join(' → ');
-  const best = values.indexOf(Math.max(...values));
+  const values = (history ?? []).map((r) => r.valAcc as number | null);
+  if (!finite(values).length) return 'not recorded';
+  const shown = values.slice(-last).map((v) => (v !== null && Number.isFinite(v) ? pct1(v) : '?')).join(' → ');
+  const best = values.indexOf(Math.max(...finite(values)));
   const where = best === values.length - 1 ? 'highest at the last epoch' : `highest at epoch ${best + 1} of ${values.length}`;
   return `${values.length > last ? '… → ' : ''}${shown}% (${where})`;
 }
@@ -33,8 +35,9 @@ export function trainingRate(history: readonly EpochRecord[] | null): string {
 
 /** Mean minutes per epoch of a run ("4.3"), or "?" when not recorded. */
 export function minutesPerEpoch(history: readonly EpochRecord[] | null): string {
-  if (!history?.length) return '?';
-  return (history.reduce((a, r) => a + r.seconds, 0) / history.length / 60).toFixed(1);
+  const seconds = finite((history ?? []).map((r) => r.seconds));
+  if (!seconds.length) return '?';
+  return (seconds.reduce((a, v) => a + v, 0) / seconds.length / 60).toFixed(1);
 }
 
 /** "12 epochs", from the run's history (or its manifest metrics). */
@@ -45,8 +48,8 @@ export function epochsTrained(run: RunFacts): string {
 
 /** The highest training accuracy of any epoch ("100.0%"), or "not recorded". */
 export function peakTrainingAccuracy(history: readonly EpochRecord[] | null): string {
-  if (!history?.length) return 'not recorded';
-  return `${pct1(Math.max(...history.map((r) => r.acc)))}%`;
+  const acc = finite((history ?? []).map((r) => r.acc));
+  return acc.length ? `${pct1(Math.max(...acc))}%` : 'not recorded';
 }
 
 /** The 1-based epoch with the lowest validation loss, or null. */

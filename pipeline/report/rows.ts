@@ -46,9 +46,10 @@ export interface ReportRow {
 /**
  * Why a recipe falls short of its study or has not run: fixed text, or text written from the
  * recipe's selected runs (none when it has not run), so that figures quoted from a run (epochs,
- * speed, curves) are those of the runs in the report.
+ * speed, curves) are those of the runs in the report. A function returns null when it has nothing
+ * to say (e.g. before the recipe has run).
  */
-export type ReportNote = string | ((runs: readonly RunFacts[], recipe: Recipe) => string);
+export type ReportNote = string | ((runs: readonly RunFacts[], recipe: Recipe) => string | null);
 
 /** The command that makes the runs a recipe's row needs. */
 export function runCommand(recipeName: string): string {

@@ -31,6 +31,18 @@ test('the validation curve lists each epoch and says where it peaked', () => {
   assert.equal(valAccuracyCurve(peaked), '88.9 → 92.9 → 93.5 → 94.1 → 93.8% (highest at epoch 4 of 5)');
   assert.equal(valAccuracyCurve(peaked, 3), '… → 93.5 → 94.1 → 93.8% (highest at epoch 4 of 5)');
   assert.equal(valAccuracyCurve(null), 'not recorded');
+  // JSON writes NaN as null: an unrecorded epoch is "?", never 0.0.
+  const gap = [rising[0]!, { ...rising[1]!, valAcc: null as unknown as number }, rising[2]!];
+  assert.equal(valAccuracyCurve(gap), '88.9 → ? → 93.5% (highest at the last epoch)');
+  assert.equal(valAccuracyCurve([{ ...rising[0]!, valAcc: Number.NaN }]), 'not recorded');
+});
+
+test('unrecorded speeds, times and accuracies are left out, not counted as zero', () => {
+  const holes = [{ ...rising[0]!, seconds: null as unknown as number, acc: Number.NaN }, rising[1]!];
+  assert.equal(minutesPerEpoch(holes), '2.0', 'only epoch 2 (120 s) has a time');
+  assert.equal(peakTrainingAccuracy(holes), '90.0%');
+  assert.equal(peakTrainingAccuracy([holes[0]!]), 'not recorded');
+  assert.equal(minutesPerEpoch([holes[0]!]), '?');
 });
 
 test('speed, time per epoch, peaks and the lowest validation loss come from the history', () => {
