@@ -96,6 +96,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   if (config.cosineDecay && config.reduceLrOnPlateau) {
     throw new Error('train.cosineDecay and train.reduceLrOnPlateau both set the learning rate: choose one of them in the recipe');
   }
+  // A minimum outside 0..initial is refused here, before the model is compiled or a checkpoint read.
+  if (config.cosineDecay) cosineLearningRate(0, config.epochs, config.optimizer.learningRate, config.cosineDecay.minLearningRate);
   const optimizer = withGradientClipping(makeOptimizer(config.optimizer), config);
   const heads = opts.heads ?? defaultHeads(model, numClasses);
   checkHeads(heads, model, train);

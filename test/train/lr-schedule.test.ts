@@ -28,20 +28,26 @@ test('training records the scheduled rate of each epoch, and a resumed run conti
   const config: TrainConfig = { epochs: 4, batchSize: 16, optimizer: { name: 'sgd', learningRate: 0.1 }, keepBest: false, cosineDecay: { minLearningRate: 0.01 } };
   const want = [0, 1, 2, 3].map((e) => cosineLearningRate(e, 4, 0.1, 0.01));
   const whole = await trainModel({ model: model(), train: set(64), validation: set(16), numClasses: 2, config, seed: 1, log: () => undefined, progress: false });
+  assert.equal(whole.history.length, 4);
   whole.history.forEach((r, i) => assert.ok(close(r.learningRate, want[i]!), `epoch ${i + 1}: ${r.learningRate} vs ${want[i]}`));
 
   const dir = await mkdtemp(join(tmpdir(), 'onnxline-lr-'));
   try {
-    await trainModel({ model: model(), train: set(64), validation: set(16), numClasses: 2, config: { ...config, epochs: 4, maxMinutes: 1e-9 }, seed: 1, checkpointDir: dir, log: () => undefined, progress: false });
+    // Killed like a process: the epoch-2 log line comes before epoch 2's checkpoint, so only epoch 1's is kept.
+    const killAtEpoch2 = (line: string) => {
+      if (line.startsWith('epoch 2/')) throw new Error('killed');
+    };
+    await assert.rejects(trainModel({ model: model(), train: set(64), validation: set(16), numClasses: 2, config, seed: 1, checkpointDir: dir, log: killAtEpoch2, progress: false }), /killed/);
     const resumed = await trainModel({ model: model(), train: set(64), validation: set(16), numClasses: 2, config, seed: 1, checkpointDir: dir, log: () => undefined, progress: false });
     assert.equal(resumed.resumedFromEpoch, 1);
+    assert.equal(resumed.history.length, 4, 'the resumed run trains epochs 2–4 after the restored epoch 1');
     resumed.history.forEach((r, i) => assert.ok(close(r.learningRate, want[i]!), `resumed epoch ${i + 1}: ${r.learningRate} vs ${want[i]}`));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
-test('a recipe that sets both the cosine schedule and ReduceLROnPlateau is refused before training', async () => {
+test('a recipe that sets both the cosine schedule and ReduceLROnPlateau, or a minimum above the rate, is refused before training', async () => {
   const config: TrainConfig = {
     epochs: 2,
     batchSize: 16,
@@ -53,5 +59,10 @@ test('a recipe that sets both the cosine schedule and ReduceLROnPlateau is refus
   await assert.rejects(
     trainModel({ model: model(), train: set(32), validation: set(16), numClasses: 2, config, seed: 1, log: () => undefined, progress: false }),
     /cosineDecay and train\.reduceLrOnPlateau both set the learning rate/,
+  );
+  const tooHigh: TrainConfig = { epochs: 2, batchSize: 16, optimizer: { name: 'sgd', learningRate: 0.1 }, keepBest: false, cosineDecay: { minLearningRate: 0.2 } };
+  await assert.rejects(
+    trainModel({ model: model(), train: set(32), validation: set(16), numClasses: 2, config: tooHigh, seed: 1, log: () => assert.fail('no epoch may run'), progress: false }),
+    /minLearningRate must be between 0 and the optimizer's learning rate 0\.1, got 0\.2/,
   );
 });
