@@ -116,7 +116,8 @@ export const fashion: Recipe = {
   build: buildBest,
   train: {
     // 24 epochs, ~3.5 minutes each on 2 CPU cores (~260 images/s), with the learning rate annealed
-    // along a cosine: 93.45% test (validation 93.98%, best at the last epoch). Measured with 20 epochs and ReduceLROnPlateau instead: validation loss kept
+    // along a cosine: 93.45% test (validation 93.98%, best at the last epoch). Measured with 20
+    // epochs and ReduceLROnPlateau instead: validation loss kept
     // improving a little every epoch, so the rate was never lowered, and the model ended
     // underfitted (training accuracy under dropout 93.5%, test 93.14%). Mirroring only: garments,
     // shoes and bags have no handedness, while an earlier ±4° / ±2 px / ±5% jitter made the model

@@ -39,7 +39,8 @@ const s4Data = (extra = ''): ReportNote =>
     );
   });
 
-const textData: ReportNote = fromRun((run) =>
+const textData: ReportNote = fromRun(
+  (run) =>
     'Not the same task: S2 classified Wikipedia paragraphs into 15 topics; here one-line Debian package synopses (median 7 words, 16 tokens kept) into 15 archive sections whose boundaries are fuzzy. ' +
     `On this run's test split the weakest sections are ${classAccuracies(run, 4)} correct and the strongest ${classAccuracies(run, 3, true)}; ` +
     "the study's numbers are a reference point, not a target this data can reach.",
@@ -80,14 +81,17 @@ export const reportNotes: Record<string /* recipe */, ReportNote> = {
       `Validation token accuracy per epoch: ${valAccuracyCurve(run.history)}${seq !== null ? `; whole sequences right at the kept epoch: ${seq}` : ''}. Letters are rendered from fonts, not S0's handwriting.`
     );
   }),
-  fashion: fromRun((run) =>
+  fashion: fromRun(
+    (run) =>
       `A CPU budget of ${epochsTrained(run)} (54,000 images at ${trainingRate(run.history)} images/s: ${minutesPerEpoch(run.history)} minutes an epoch on these 2 cores). Validation accuracy per epoch: ${valAccuracyCurve(run.history)}; training accuracy (under dropout and mirroring) peaked at ${peakTrainingAccuracy(run.history)}.`,
   ),
   ...Object.fromEntries(S2_FEATURE_MAP_GRID.filter(([c1]) => c1 >= 128).map(([c1, c2]) => [`fashion-maps-${c1}-${c2}`, s2GridNote(c1, c2)])),
-  fonts: fromRun((run) =>
+  fonts: fromRun(
+    (run) =>
       `S1 trained 15 epochs in 14.2 minutes on a T4 GPU; within the same 15-minute budget (the epoch that crosses it is finished) these 2 CPU cores trained ${epochsTrained(run)} at ${trainingRate(run.history)} images/s. Validation accuracy per epoch: ${valAccuracyCurve(run.history)}. Our validation fonts are fonts never seen in training.`,
   ),
-  'fonts-crnn': fromRun((run) =>
+  'fonts-crnn': fromRun(
+    (run) =>
       `The same 15-minute budget on 2 CPU cores (S1: a T4 GPU) gave ${epochsTrained(run)} at ${trainingRate(run.history)} images/s. Validation accuracy per epoch: ${valAccuracyCurve(run.history)}. Validation fonts are never seen in training.`,
   ),
   'compare-mlp': s3Spread,
