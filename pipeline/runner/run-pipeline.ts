@@ -38,16 +38,18 @@ async function hashAll(runDir: string, paths: string[]): Promise<Record<string, 
   return out;
 }
 
-/** Rewrites a finished stage's derived outputs (pictures) when any is missing or differs from its record, and records the new hashes. */
-async function redrawDerived(stage: Stage, ctx: StageContext, record: StageRecord): Promise<void> {
-  const all = await hashAll(ctx.runDir, stage.outputs(ctx.config));
-  if (!('missing' in all) && sameHashes(record.outputs, all)) return;
-  const names = stage.derived!.outputs(ctx.config);
+/**
+ * Rewrites a finished stage's derived outputs `names` (pictures) when any is missing or differs
+ * from its record, and records their new hashes beside the stage's other outputs.
+ */
+async function redrawDerived(stage: Stage, ctx: StageContext, record: StageRecord, names: string[]): Promise<void> {
+  const now = await hashAll(ctx.runDir, names);
+  if (!('missing' in now) && names.every((n) => record.outputs[n] === now[n])) return;
   ctx.log(`${stage.name}: drawing ${names.join(', ')} from the stage's finished outputs (missing or changed since it ran)`);
   await stage.derived!.write(ctx);
-  const redrawn = await hashAll(ctx.runDir, stage.outputs(ctx.config));
+  const redrawn = await hashAll(ctx.runDir, names);
   if ('missing' in redrawn) throw new Error(`stage "${stage.name}" did not redraw ${redrawn.missing}: this is a bug in onnxline`);
-  record.outputs = redrawn;
+  record.outputs = { ...record.outputs, ...redrawn };
   await writeManifest(join(ctx.runDir, 'manifest.json'), ctx.manifest);
 }
 
@@ -114,7 +116,7 @@ export async function runPipeline(
       if (!('missing' in outputs) && sameHashes(withoutDerived(prev.outputs), outputs)) {
         const stale = stage.staleReason ? await stage.staleReason(ctx) : null;
         if (!stale) {
-          if (derived.size) await redrawDerived(stage, ctx, prev);
+          if (derived.size) await redrawDerived(stage, ctx, prev, [...derived]);
           log(`${name}: up to date, skipped (inputs and config unchanged; --force reruns it)`);
           skipped.push(name);
           continue;

@@ -45,7 +45,7 @@ export const trainStage: Stage = {
       try {
         const toFloat = toFloatFor(recipe.input);
         const predicted = predictClasses(model, data.test, toFloat);
-        await writeMisclassified(ctx.path(MISCLASSIFIED_PNG), recipe, model, data.test, primaryLabels(data.test, recipe.outputs?.[0]?.column ?? 0, 1), predicted, toFloat);
+        await writeMisclassified(ctx.path(MISCLASSIFIED_PNG), recipe, model, data.test, testTruth(recipe, data.test), predicted, toFloat);
       } finally {
         model.dispose();
       }
@@ -99,7 +99,7 @@ export const trainStage: Stage = {
 
     const predicted = predictClasses(model, data.test, toFloat);
     const primary = recipe.outputs?.[0];
-    const truth = primaryLabels(data.test, primary?.column ?? 0, primary?.steps ?? 1);
+    const truth = testTruth(recipe, data.test);
     const evaluation = {
       ...classificationReport('test', recipe.labels, truth, predicted),
       // Several outputs: loss and accuracy of each (a sequence output adds whole-sequence accuracy).
@@ -182,6 +182,12 @@ export function pixelStatistics(set: ImageSet): { pixelMean: number; pixelStd: n
   const n = Math.max(1, set.pixels.length);
   const mean = sum / n;
   return { pixelMean: mean, pixelStd: Math.sqrt(Math.max(0, sq / n - mean * mean)) };
+}
+
+/** The true classes of the recipe's primary output on `test` (what its predictions are scored against). */
+function testTruth(recipe: Recipe, test: ImageSet): Int32Array {
+  const primary = recipe.outputs?.[0];
+  return primaryLabels(test, primary?.column ?? 0, primary?.steps ?? 1);
 }
 
 /** The primary output's true classes on `set`: label columns column..column+steps-1 of every sample, in order. */
